@@ -1,0 +1,42 @@
+import { createClient, type AuthFunctions, type GenericCtx } from "@convex-dev/better-auth";
+import { convex } from "@convex-dev/better-auth/plugins";
+import { betterAuth, type BetterAuthOptions } from "better-auth/minimal";
+import { devMailbox, otpOnboarding } from "../plugin";
+import { components, internal } from "./_generated/api";
+import type { DataModel } from "./_generated/dataModel";
+import authConfig from "./auth.config";
+import authSchema from "./betterAuth/schema";
+import { onboarding } from "./onboarding";
+import { signUpFields } from "./signUpFields";
+
+// Annotated: the trigger functions below are part of `internal.auth` itself.
+const authFunctions: AuthFunctions = internal.auth;
+
+/** The Better Auth component, with our local schema and the onboarding trigger. */
+export const authComponent = createClient<DataModel, typeof authSchema>(components.betterAuth, {
+  local: { schema: authSchema },
+  authFunctions,
+  triggers: { user: { onCreate: onboarding.onCreate } },
+});
+
+// The trigger mutations the component calls, inside its own transaction, on user changes.
+export const { onCreate, onUpdate, onDelete } = authComponent.triggersApi();
+
+/** Better Auth's options; also read without a ctx by the component to derive its tables. */
+export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
+  ({
+    baseURL: process.env.SITE_URL,
+    trustedOrigins: process.env.SITE_URL ? [process.env.SITE_URL] : [],
+    database: authComponent.adapter(ctx),
+    plugins: [
+      convex({ authConfig }),
+      otpOnboarding({
+        fields: signUpFields,
+        sender: devMailbox({ printCodes: process.env.OTP_PRINT_CODES === "1" }),
+        appName: "OTP Onboarding",
+      }),
+    ],
+  }) satisfies BetterAuthOptions;
+
+/** A Better Auth instance for one Convex function call or HTTP request. */
+export const createAuth = (ctx: GenericCtx<DataModel>) => betterAuth(createAuthOptions(ctx));

@@ -1,0 +1,15 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+import { onboardingTables } from "../plugin/onboarding";
+
+export default defineSchema({
+  // The once-marker of each onboarded user (from the plugin).
+  ...onboardingTables,
+  profiles: defineTable({
+    userId: v.string(),
+    username: v.string(),
+    displayName: v.string(),
+    role: v.literal("member"),
+    bio: v.string(),
+  }).index("by_userId", ["userId"]),
+});

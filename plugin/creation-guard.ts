@@ -1,0 +1,81 @@
+import type { DBAdapter, DBTransactionAdapter } from "better-auth";
+import { APIError } from "better-auth/api";
+import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
+import { USERNAME_FIELD } from "./user-fields.js";
+
+type Row = Record<string, unknown>;
+
+/** The `data` of a `ConvexError`, if `error` is one (checked by shape: it may come from another copy of convex). */
+function convexErrorData(error: unknown): Row | undefined {
+  if (error === null || typeof error !== "object" || !("data" in error)) return undefined;
+  const data = (error as { data: unknown }).data;
+  return data !== null && typeof data === "object" ? (data as Row) : undefined;
+}
+
+/**
+ * Turns a failed user insert into the JSON error a client can act on. The insert runs the
+ * onboarding trigger in the same Convex transaction, so its errors arrive here:
+ * - a step's `ConvexError({ code })` → 400 with that code (`ONBOARDING_FAILED` → 500);
+ * - the component's unique check on `username` (lost a race) → 409 `USERNAME_TAKEN`;
+ * - anything else → 500 `ONBOARDING_FAILED`, the cause logged for the operator.
+ */
+export function userCreationError(error: unknown): APIError {
+  const data = convexErrorData(error);
+  if (typeof data?.code === "string") {
+    const status = data.code === "ONBOARDING_FAILED" ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
+    const message = typeof data.message === "string" ? data.message : data.code;
+    return new APIError(status, { ...data, code: data.code, message });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // @convex-dev/better-auth's unique check throws `user <field> already exists`.
+  if (message.includes(`user ${USERNAME_FIELD} already exists`)) {
+    return APIError.from("CONFLICT", OTP_ONBOARDING_ERROR_CODES.USERNAME_TAKEN);
+  }
+  if (message.includes("user email already exists")) {
+    return APIError.from("CONFLICT", OTP_ONBOARDING_ERROR_CODES.EMAIL_TAKEN);
+  }
+  console.error("[otp-onboarding] creating the user failed:", message);
+  return APIError.from("INTERNAL_SERVER_ERROR", OTP_ONBOARDING_ERROR_CODES.ONBOARDING_FAILED);
+}
+
+/**
+ * Wraps Better Auth's database adapter for one request so that a user insert that fails (its
+ * onboarding threw, or the username was taken meanwhile) answers a clear JSON error instead of a
+ * bare 500, and gives back the code that this request consumed just before: the code was right,
+ * so the person can fix the problem and submit the same code again.
+ */
+export function guardUserCreation(adapter: DBAdapter): DBAdapter {
+  let consumedCode: Row | undefined;
+
+  // Better Auth runs the consume inside `transaction`, so the transaction's adapter is wrapped too.
+  const wrap = <A extends DBTransactionAdapter>(inner: A): A => ({
+    ...inner,
+    async consumeOne<T>(args: Parameters<A["consumeOne"]>[0]) {
+      const row = await inner.consumeOne<T>(args);
+      if (args.model === "verification" && row) consumedCode = row as Row;
+      return row;
+    },
+    async create(args) {
+      if (args.model !== "user") return inner.create(args);
+      try {
+        return await inner.create(args);
+      } catch (error) {
+        await restoreConsumedCode(inner);
+        throw userCreationError(error);
+      }
+    },
+  });
+
+  async function restoreConsumedCode(inner: DBTransactionAdapter) {
+    if (!consumedCode) return;
+    const { identifier, value, expiresAt } = consumedCode;
+    consumedCode = undefined;
+    await inner.create({ model: "verification", data: { identifier, value, expiresAt } });
+  }
+
+  const guarded = wrap(adapter);
+  return {
+    ...guarded,
+    transaction: (run) => adapter.transaction((trx) => run(wrap(trx))),
+  };
+}

@@ -1,0 +1,72 @@
+import { constantTimeEqual, symmetricDecrypt } from "better-auth/crypto";
+
+/**
+ * How a code is kept at rest:
+ * - `"keyed-hash"`: HMAC-SHA-256 under a key derived from the Better Auth secret. An unkeyed hash of a
+ *   6-digit code is reversed by trying its 10^6 values; without the secret this one is not.
+ * - `"encrypted"`: Better Auth's symmetric encryption under the secret (recoverable, so a resend may
+ *   reuse the code).
+ */
+export type OtpStorage = "keyed-hash" | "encrypted";
+
+const encoder = new TextEncoder();
+const KEY_LABEL = "convex-otp-onboarding/otp-at-rest/v1";
+
+async function hmac(key: ArrayBuffer | Uint8Array<ArrayBuffer>, data: string) {
+  const cryptoKey = await crypto.subtle.importKey(
+    "raw",
+    key,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(data));
+}
+
+function base64Url(bytes: ArrayBuffer) {
+  let binary = "";
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** HMAC-SHA-256 of the code under a key that is itself an HMAC of the secret and a fixed label. */
+export async function keyedOtpHash(secret: string, otp: string): Promise<string> {
+  const key = await hmac(encoder.encode(secret), KEY_LABEL);
+  return base64Url(await hmac(key, otp));
+}
+
+/** The secret material Better Auth hands plugins at init (`ctx.secret` and, if rotating, `ctx.secretConfig`). */
+export type SecretSource = { secret: string; secretConfig?: unknown };
+
+/**
+ * Stores and checks codes for one auth instance. The secret is known only once Better Auth has
+ * initialised the plugin, hence `bind`.
+ */
+export function createOtpStorage(storage: OtpStorage) {
+  let source: SecretSource | undefined;
+  const secret = () => {
+    if (!source) throw new Error("convex-otp-onboarding: the OTP store was used before init");
+    return source;
+  };
+  return {
+    bind(next: SecretSource) {
+      source = next;
+    },
+    /** The value for emailOTP's `storeOTP` option. */
+    storeOTP:
+      storage === "encrypted"
+        ? ("encrypted" as const)
+        : { hash: (otp: string) => keyedOtpHash(secret().secret, otp) },
+    /** Whether `otp` is the code behind `stored`, compared in constant time. */
+    async matches(stored: string, otp: string): Promise<boolean> {
+      if (storage === "encrypted") {
+        const key = (secret().secretConfig ?? secret().secret) as string;
+        const plain = await symmetricDecrypt({ key, data: stored }).catch(() => null);
+        return plain !== null && constantTimeEqual(plain, otp);
+      }
+      return constantTimeEqual(await keyedOtpHash(secret().secret, otp), stored);
+    },
+  };
+}
+
+export type OtpStore = ReturnType<typeof createOtpStorage>;

@@ -1,0 +1,120 @@
+import type { HookEndpointContext } from "@better-auth/core";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
+import type { ResolvedOptions } from "./options.js";
+import type { OtpStore } from "./otp-storage.js";
+import { USERNAME_FIELD } from "./user-fields.js";
+import {
+  asRecord,
+  emailSchema,
+  hasSignUpFields,
+  invalidSignUpParams,
+  parseSignUp,
+  toSignUpIssues,
+  type SignUpFieldsSchema,
+} from "./validation.js";
+
+/** Better Auth's emailOTP keys a sign-in code by this identifier. */
+const signInIdentifier = (email: string) => `sign-in-otp-${email}`;
+
+async function usernameTaken(ctx: HookEndpointContext, data: Record<string, unknown>, self?: string) {
+  const username = data[USERNAME_FIELD];
+  if (typeof username !== "string") return false;
+  const owner = await ctx.context.adapter.findOne<{ id: string }>({
+    model: "user",
+    where: [{ field: USERNAME_FIELD, value: username }],
+  });
+  return owner !== null && owner.id !== self;
+}
+
+const usernameTakenError = () =>
+  APIError.from("CONFLICT", OTP_ONBOARDING_ERROR_CODES.USERNAME_TAKEN);
+
+/**
+ * Before the code is sent: the email must be valid, and sign-up fields the client sends early are
+ * checked (a taken username included), so that nothing is stored and no mail leaves for bad input.
+ */
+function checkSendOtp<Fields extends SignUpFieldsSchema>(options: ResolvedOptions<Fields>) {
+  return createAuthMiddleware(async (ctx) => {
+    const body = asRecord(ctx.body);
+    const withFields = body.type === "sign-in" && hasSignUpFields(options.fields, body);
+    const parsed = withFields
+      ? parseSignUp(options.fields, body, { partial: true })
+      : parseEmailOnly(body);
+    if (!parsed.success) throw invalidSignUpParams(parsed.issues);
+    if (withFields && (await usernameTaken(ctx, parsed.data))) throw usernameTakenError();
+    return { context: { body: { ...body, email: parsed.email } } };
+  });
+}
+
+function parseEmailOnly(body: Record<string, unknown>) {
+  const result = emailSchema.safeParse(body.email);
+  return result.success
+    ? { success: true as const, email: result.data, data: {} }
+    : {
+        success: false as const,
+        issues: toSignUpIssues(result.error).map((issue) => ({ ...issue, path: "email" })),
+      };
+}
+
+/**
+ * Before a sign-in with a code: if the code is right and the email is new, the sign-up fields must
+ * be valid and the username free, checked before Better Auth consumes the code so that the person
+ * can fix a field and submit the same code again. A wrong, expired or exhausted code is left to
+ * Better Auth, so that without a valid code every email gets the same answer.
+ */
+function checkSignIn<Fields extends SignUpFieldsSchema>(
+  options: ResolvedOptions<Fields>,
+  otpStore: OtpStore,
+) {
+  return createAuthMiddleware(async (ctx) => {
+    const body = asRecord(ctx.body);
+    const email = parseEmailOnly(body);
+    if (!email.success) throw invalidSignUpParams(email.issues);
+    const normalized = { context: { body: { ...body, email: email.email } } };
+    if (typeof body.otp !== "string") return normalized;
+
+    const stored = await ctx.context.internalAdapter.findVerificationValue(
+      signInIdentifier(email.email),
+    );
+    if (!stored || stored.expiresAt < new Date()) return normalized;
+    const separator = stored.value.lastIndexOf(":");
+    const attempts = Number(stored.value.slice(separator + 1)) || 0;
+    if (attempts >= options.allowedAttempts) return normalized;
+    if (!(await otpStore.matches(stored.value.slice(0, separator), body.otp))) return normalized;
+
+    // The code is right: from here on the answer may depend on whether the email is registered.
+    if (options.disableSignUp) return normalized;
+    if (await ctx.context.internalAdapter.findUserByEmail(email.email)) return normalized;
+    const parsed = parseSignUp(options.fields, body, { partial: false });
+    if (!parsed.success) throw invalidSignUpParams(parsed.issues);
+    if (await usernameTaken(ctx, parsed.data)) throw usernameTakenError();
+    return { context: { body: { ...parsed.data, email: parsed.email, otp: body.otp } } };
+  });
+}
+
+/** Before a profile update: changed sign-up fields follow the same rules as at sign-up. */
+function checkUpdateUser<Fields extends SignUpFieldsSchema>(options: ResolvedOptions<Fields>) {
+  return createAuthMiddleware(async (ctx) => {
+    const body = asRecord(ctx.body);
+    if (!hasSignUpFields(options.fields, body)) return;
+    const result = options.fields.partial().safeParse(body);
+    if (!result.success) throw invalidSignUpParams(toSignUpIssues(result.error));
+    const self = (await getSessionFromCtx(ctx))?.user.id;
+    if (await usernameTaken(ctx, result.data, self)) throw usernameTakenError();
+    return { context: { body: { ...body, ...result.data } } };
+  });
+}
+
+/** The plugin's `hooks.before`: validation on the three routes that take sign-up fields. */
+export function signUpChecks<Fields extends SignUpFieldsSchema>(
+  options: ResolvedOptions<Fields>,
+  otpStore: OtpStore,
+) {
+  const on = (path: string) => (ctx: HookEndpointContext) => ctx.path === path;
+  return [
+    { matcher: on("/email-otp/send-verification-otp"), handler: checkSendOtp(options) },
+    { matcher: on("/sign-in/email-otp"), handler: checkSignIn(options, otpStore) },
+    { matcher: on("/update-user"), handler: checkUpdateUser(options) },
+  ];
+}

@@ -1,0 +1,60 @@
+import { APIError } from "better-auth/api";
+import { z } from "zod";
+import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
+
+/** The sign-up fields a consumer declares: one Zod object shared by client and server. */
+export type SignUpFieldsSchema = z.ZodObject<z.ZodRawShape>;
+
+/** One bad field, as the routes report it: `{ path: "username", message: "..." }`. */
+export type SignUpIssue = { path: string; message: string };
+
+/** An email as the plugin stores it: trimmed, lower-cased and well-formed. */
+export const emailSchema = z
+  .string({ error: "Enter your email address" })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: "Enter a valid email address" }));
+
+/** Zod issues flattened to `{ path, message }`, the shape forms show next to their fields. */
+export function toSignUpIssues(error: z.ZodError): SignUpIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
+}
+
+/** The HTTP error for bad sign-up input: 400 `INVALID_SIGNUP_PARAMS` with one issue per field. */
+export function invalidSignUpParams(issues: SignUpIssue[]): APIError {
+  const { code, message } = OTP_ONBOARDING_ERROR_CODES.INVALID_SIGNUP_PARAMS;
+  return new APIError("BAD_REQUEST", { code, message, issues });
+}
+
+/** Reads an untrusted body as a plain object, so that a JSON array or string is treated as empty. */
+export function asRecord(body: unknown): Record<string, unknown> {
+  return body !== null && typeof body === "object" && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : {};
+}
+
+/** Whether the body carries any of the declared sign-up fields. */
+export function hasSignUpFields(fields: SignUpFieldsSchema, body: Record<string, unknown>) {
+  return Object.keys(fields.shape).some((key) => Object.hasOwn(body, key));
+}
+
+/**
+ * Validates the email and the sign-up fields of a request body.
+ * `partial` checks only the fields that are present (an early check before the code is sent).
+ */
+export function parseSignUp<Fields extends SignUpFieldsSchema>(
+  fields: Fields,
+  body: Record<string, unknown>,
+  { partial }: { partial: boolean },
+):
+  | { success: true; email: string; data: Record<string, unknown> }
+  | { success: false; issues: SignUpIssue[] } {
+  const schema = (partial ? fields.partial() : fields).extend({ email: emailSchema });
+  const result = schema.safeParse(body);
+  if (!result.success) return { success: false, issues: toSignUpIssues(result.error) };
+  const { email, ...data } = result.data as { email: string } & Record<string, unknown>;
+  return { success: true, email, data };
+}
