@@ -34,6 +34,7 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
         fields: signUpFields,
         sender: devMailbox({ printCodes: process.env.OTP_PRINT_CODES === "1" }),
         appName: "OTP Onboarding",
+        rateLimits: { component: components.rateLimiter, ctx },
       }),
     ],
   }) satisfies BetterAuthOptions;

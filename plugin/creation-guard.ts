@@ -41,9 +41,13 @@ export function userCreationError(error: unknown): APIError {
  * Wraps Better Auth's database adapter for one request so that a user insert that fails (its
  * onboarding threw, or the username was taken meanwhile) answers a clear JSON error instead of a
  * bare 500, and gives back the code that this request consumed just before: the code was right,
- * so the person can fix the problem and submit the same code again.
+ * so the person can fix the problem and submit the same code again. `onCodeRestored` lets the send
+ * limits treat that code as fresh, so a new one may be asked for at once too.
  */
-export function guardUserCreation(adapter: DBAdapter): DBAdapter {
+export function guardUserCreation(
+  adapter: DBAdapter,
+  onCodeRestored: (identifier: string) => Promise<void> = async () => {},
+): DBAdapter {
   let consumedCode: Row | undefined;
 
   // Better Auth runs the consume inside `transaction`, so the transaction's adapter is wrapped too.
@@ -70,6 +74,7 @@ export function guardUserCreation(adapter: DBAdapter): DBAdapter {
     const { identifier, value, expiresAt } = consumedCode;
     consumedCode = undefined;
     await inner.create({ model: "verification", data: { identifier, value, expiresAt } });
+    await onCodeRestored(identifier as string);
   }
 
   const guarded = wrap(adapter);

@@ -11,6 +11,9 @@ export const OTP_ONBOARDING_ERROR_CODES = defineErrorCodes({
   EMAIL_TAKEN: "Email is already registered",
   ONBOARDING_FAILED: "Could not set up the new account, please try again",
   FORBIDDEN: "You are not allowed to do this",
+  RATE_LIMITED: "Too many requests, please try again later",
+  // Same code and message as Better Auth's emailOTP uses for one code's attempts.
+  TOO_MANY_ATTEMPTS: "Too many attempts",
 });
 
 export type OtpOnboardingErrorCode = keyof typeof OTP_ONBOARDING_ERROR_CODES;
@@ -22,6 +25,8 @@ export const ERROR_STATUS = {
   EMAIL_TAKEN: "CONFLICT",
   ONBOARDING_FAILED: "INTERNAL_SERVER_ERROR",
   FORBIDDEN: "FORBIDDEN",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  TOO_MANY_ATTEMPTS: "FORBIDDEN",
 } as const satisfies Record<OtpOnboardingErrorCode, string>;
 
 /** The status for any error code, the plugin's or a consumer's. */

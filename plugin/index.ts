@@ -7,6 +7,7 @@ import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import { deliver } from "./mail.js";
 import { resolveOptions, type OtpOnboardingOptions } from "./options.js";
 import { createOtpStorage } from "./otp-storage.js";
+import { createOtpLimits, LIMITED_ROUTES } from "./rate-limits.js";
 import { signUpChecks } from "./sign-up-checks.js";
 import { userFieldsOf } from "./user-fields.js";
 import type { SignUpFieldsSchema } from "./validation.js";
@@ -25,6 +26,7 @@ export {
 } from "./mail.js";
 export type { OtpOnboardingOptions } from "./options.js";
 export { keyedOtpHash, type OtpStorage } from "./otp-storage.js";
+export type { Budget, ConvexCtx, OtpRateLimits } from "./rate-limits.js";
 export { emailSchema, type SignUpFieldsSchema, type SignUpIssue } from "./validation.js";
 
 // Type only: the body of `/sign-in/email-otp` as the client sees it, typed from the sign-up schema.
@@ -45,7 +47,10 @@ const typedSignInEndpoint = <Fields extends SignUpFieldsSchema>(fields: Fields) 
  *
  * ```ts
  * betterAuth({
- *   plugins: [convex({ authConfig }), otpOnboarding({ fields: signUpFields, sender: devMailbox() })],
+ *   plugins: [
+ *     convex({ authConfig }),
+ *     otpOnboarding({ fields: signUpFields, sender: devMailbox(), rateLimits: { component: components.rateLimiter, ctx } }),
+ *   ],
  * })
  * ```
  */
@@ -54,6 +59,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
 ) {
   const resolved = resolveOptions(options);
   const otpStore = createOtpStorage(resolved.storage);
+  const limits = createOtpLimits(resolved.rateLimits, otpStore, resolved.allowedAttempts);
   const emailOtp = emailOTP({
     otpLength: resolved.otpLength,
     expiresIn: resolved.expiresIn,
@@ -74,7 +80,19 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
     id: "otp-onboarding",
     init(ctx) {
       otpStore.bind(ctx);
-      return { context: { adapter: guardUserCreation(ctx.adapter) } };
+      // Better Auth's own limiter counts in the memory of one Convex isolate, keyed by a header
+      // Convex does not set: it would either do nothing or lump all clients together. The limits
+      // above replace it on these routes (a rule the app sets for one of them still wins).
+      const customRules = {
+        ...Object.fromEntries(LIMITED_ROUTES.map((route) => [route, false as const])),
+        ...ctx.rateLimit.customRules,
+      };
+      return {
+        context: {
+          adapter: guardUserCreation(ctx.adapter, limits.codeRestored),
+          rateLimit: { ...ctx.rateLimit, customRules },
+        },
+      };
     },
     endpoints: {
       ...emailOtp.endpoints,
@@ -83,10 +101,10 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
       >,
     },
     hooks: {
-      before: signUpChecks(resolved, otpStore),
-      after: emailOtp.hooks.after,
+      // Validation first: input it refuses spends no limit.
+      before: [...signUpChecks(resolved, otpStore), ...limits.before],
+      after: [...emailOtp.hooks.after, ...limits.after],
     },
-    rateLimit: emailOtp.rateLimit,
     schema: { user: { fields: userFieldsOf(resolved.fields) } },
     $ERROR_CODES: { ...emailOtp.$ERROR_CODES, ...OTP_ONBOARDING_ERROR_CODES },
     options,

@@ -1,5 +1,6 @@
 import type { OtpSender } from "./mail.js";
 import type { OtpStorage } from "./otp-storage.js";
+import { resolveRateLimits, type OtpRateLimits } from "./rate-limits.js";
 import type { SignUpFieldsSchema } from "./validation.js";
 
 /** Options of {@link otpOnboarding}. */
@@ -38,6 +39,12 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
    */
   storage?: OtpStorage;
   /**
+   * Abuse limits, kept in Convex by the `@convex-dev/rate-limiter` component: pass the component
+   * and the ctx of the request, `{ component: components.rateLimiter, ctx }`. The limits have
+   * safe defaults (see {@link OtpRateLimits} and SECURITY.md).
+   */
+  rateLimits: OtpRateLimits;
+  /**
    * Refuse codes for unknown emails instead of creating the user (sign-in only apps).
    * @default false
    */
@@ -57,6 +64,7 @@ export function resolveOptions<Fields extends SignUpFieldsSchema>(
     allowedAttempts: options.allowedAttempts ?? 3,
     storage: options.storage ?? ("keyed-hash" as const),
     disableSignUp: options.disableSignUp ?? false,
+    rateLimits: resolveRateLimits(options.rateLimits),
   };
 }
 

@@ -1,4 +1,6 @@
+import type { AuthContext } from "@better-auth/core";
 import { constantTimeEqual, symmetricDecrypt } from "better-auth/crypto";
+import type { OtpType } from "./mail.js";
 
 /**
  * How a code is kept at rest:
@@ -70,3 +72,25 @@ export function createOtpStorage(storage: OtpStorage) {
 }
 
 export type OtpStore = ReturnType<typeof createOtpStorage>;
+
+/** The verification row a code is kept in, as Better Auth's emailOTP names it. */
+export const otpIdentifier = (type: OtpType, email: string) => `${type}-otp-${email}`;
+
+/**
+ * Whether `otp` is the live code behind `identifier` (stored, not expired, tries left), checked
+ * without consuming it or counting a try: Better Auth does both when the route runs.
+ */
+export async function isLiveCode(
+  ctx: { context: Pick<AuthContext, "internalAdapter"> },
+  otpStore: OtpStore,
+  identifier: string,
+  otp: string,
+  allowedAttempts: number,
+): Promise<boolean> {
+  const stored = await ctx.context.internalAdapter.findVerificationValue(identifier);
+  if (!stored || stored.expiresAt < new Date()) return false;
+  const separator = stored.value.lastIndexOf(":");
+  const attempts = Number(stored.value.slice(separator + 1)) || 0;
+  if (attempts >= allowedAttempts) return false;
+  return otpStore.matches(stored.value.slice(0, separator), otp);
+}

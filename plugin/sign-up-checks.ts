@@ -2,7 +2,7 @@ import type { HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import type { ResolvedOptions } from "./options.js";
-import type { OtpStore } from "./otp-storage.js";
+import { isLiveCode, otpIdentifier, type OtpStore } from "./otp-storage.js";
 import { USERNAME_FIELD } from "./user-fields.js";
 import {
   asRecord,
@@ -13,9 +13,6 @@ import {
   toSignUpIssues,
   type SignUpFieldsSchema,
 } from "./validation.js";
-
-/** Better Auth's emailOTP keys a sign-in code by this identifier. */
-const signInIdentifier = (email: string) => `sign-in-otp-${email}`;
 
 async function usernameTaken(ctx: HookEndpointContext, data: Record<string, unknown>, self?: string) {
   const username = data[USERNAME_FIELD];
@@ -74,14 +71,10 @@ function checkSignIn<Fields extends SignUpFieldsSchema>(
     const normalized = { context: { body: { ...body, email: email.email } } };
     if (typeof body.otp !== "string") return normalized;
 
-    const stored = await ctx.context.internalAdapter.findVerificationValue(
-      signInIdentifier(email.email),
-    );
-    if (!stored || stored.expiresAt < new Date()) return normalized;
-    const separator = stored.value.lastIndexOf(":");
-    const attempts = Number(stored.value.slice(separator + 1)) || 0;
-    if (attempts >= options.allowedAttempts) return normalized;
-    if (!(await otpStore.matches(stored.value.slice(0, separator), body.otp))) return normalized;
+    const identifier = otpIdentifier("sign-in", email.email);
+    if (!(await isLiveCode(ctx, otpStore, identifier, body.otp, options.allowedAttempts))) {
+      return normalized;
+    }
 
     // The code is right: from here on the answer may depend on whether the email is registered.
     if (options.disableSignUp) return normalized;

@@ -14,6 +14,45 @@ import type { GenericSchema, SchemaDefinition } from "convex/server";
 import { decodeJwt } from "jose";
 import { captureMail, type OtpType } from "./mail.js";
 
+type Modules = Record<string, () => Promise<any>>;
+type ComponentFiles = { schema: SchemaDefinition<GenericSchema, boolean>; modules: Modules };
+
+/**
+ * The rate limiter component's schema and modules. Its own kit (`@convex-dev/rate-limiter/test`)
+ * lists them with Vite's `import.meta.glob`; under plain Node (tsx) the same map is read from its
+ * built files instead.
+ */
+async function loadRateLimiter(): Promise<ComponentFiles> {
+  try {
+    const kit = (await import("@convex-dev/rate-limiter/test")).default;
+    return { schema: kit.schema, modules: kit.modules };
+  } catch {
+    const [{ readdirSync }, { dirname, join }, { pathToFileURL, fileURLToPath }] = await Promise.all([
+      import("node:fs"),
+      import("node:path"),
+      import("node:url"),
+    ]);
+    const dir = dirname(fileURLToPath(import.meta.resolve("@convex-dev/rate-limiter/convex.config")));
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((file) => /\.js$/.test(file));
+    const modules = Object.fromEntries(
+      files.map((file) => [`./component/${file.split("\\").join("/")}`, () => import(pathToFileURL(join(dir, file)).href)]),
+    );
+    return { schema: (await import(pathToFileURL(join(dir, "schema.js")).href)).default, modules };
+  }
+}
+const rateLimiterFiles = await loadRateLimiter();
+
+/**
+ * Registers the `@convex-dev/rate-limiter` component (the plugin's send limits) on a convex-test
+ * instance; `authTest` does it for you. Works under Vitest and under plain Node.
+ */
+export function registerRateLimiter(
+  t: Pick<TestConvex<SchemaDefinition<GenericSchema, boolean>>, "registerComponent">,
+  name = "rateLimiter",
+) {
+  t.registerComponent(name, rateLimiterFiles.schema, rateLimiterFiles.modules);
+}
+
 /** A code the kit captured instead of sending it. */
 export type OutboxMail = { to: string; otp: string; type: OtpType };
 
@@ -28,6 +67,11 @@ export type AuthTestOptions = {
    * @default "betterAuth"
    */
   name?: string;
+  /**
+   * The rate limiter component's name in `convex.config.ts`.
+   * @default "rateLimiter"
+   */
+  rateLimiterName?: string;
   /**
    * Capture codes in `outbox` instead of handing them to the configured sender. Turn it off to
    * test a sender itself.
@@ -66,26 +110,13 @@ export function authTest<Schema extends GenericSchema>(
 ) {
   for (const [key, value] of Object.entries(TEST_ENV)) process.env[key] ??= value;
   t.registerComponent(options.name ?? "betterAuth", options.schema, options.modules);
+  registerRateLimiter(t, options.rateLimiterName);
 
   const outbox: OutboxMail[] = [];
   if (options.captureMail !== false) {
     captureMail(({ to, otp, type }) => void outbox.push({ to, otp, type }));
   }
   const origin = process.env.SITE_URL!;
-
-  /** POSTs JSON to a Better Auth route, as the browser app would. */
-  function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-    return t.fetch(`/api/auth${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin, ...headers },
-      body: JSON.stringify(body),
-    });
-  }
-
-  /** Asks for a sign-in code; sign-up fields may ride along for an early check. */
-  function sendOtp(email: string, fields: Record<string, unknown> = {}) {
-    return post("/email-otp/send-verification-otp", { email, type: "sign-in", ...fields });
-  }
 
   /** The latest captured code for `email`, or `undefined`. */
   function lastOtp(email: string): string | undefined {
@@ -99,6 +130,42 @@ export function authTest<Schema extends GenericSchema>(
     return body;
   }
 
+  /** The route helpers, sending as `client`: `t` itself, or `t` with a client IP. */
+  function routes(client: Pick<typeof t, "fetch">) {
+    /** POSTs JSON to a Better Auth route, as the browser app would. */
+    function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+      return client.fetch(`/api/auth${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin, ...headers },
+        body: JSON.stringify(body),
+      });
+    }
+
+    /** Asks for a sign-in code; sign-up fields may ride along for an early check. */
+    function sendOtp(email: string, fields: Record<string, unknown> = {}) {
+      return post("/email-otp/send-verification-otp", { email, type: "sign-in", ...fields });
+    }
+
+    /** Sends a code to `email` and signs in with it; `fields` are the sign-up fields of a new user. */
+    async function signInWith(email: string, fields: Record<string, unknown>) {
+      await expectOk("send code", await sendOtp(email));
+      const otp = lastOtp(email);
+      if (!otp) throw new AuthTestError("send code", 200, "NO_MAIL", null);
+      const { token } = await expectOk("sign in", await post("/sign-in/email-otp", { email, otp, ...fields }));
+      return session(token);
+    }
+
+    return {
+      post,
+      sendOtp,
+      /** Signs a new user up: `{ email, ...signUpFields }`. Returns `{ userId, token, as }`. */
+      signUp: ({ email, ...fields }: { email: string } & Record<string, unknown>) =>
+        signInWith(email, fields),
+      /** Signs an existing user in. Returns `{ userId, token, as }`. */
+      signIn: (email: string) => signInWith(email, {}),
+    };
+  }
+
   /** Signs in with a session token: the Convex JWT's claims become `t`'s identity. */
   async function session(token: string) {
     const jwt = await expectOk(
@@ -110,25 +177,15 @@ export function authTest<Schema extends GenericSchema>(
     return { userId: sub as string, token, as };
   }
 
-  /** Sends a code to `email` and signs in with it; `fields` are the sign-up fields of a new user. */
-  async function signInWith(email: string, fields: Record<string, unknown>) {
-    await expectOk("send code", await sendOtp(email));
-    const otp = lastOtp(email);
-    if (!otp) throw new AuthTestError("send code", 200, "NO_MAIL", null);
-    const { token } = await expectOk("sign in", await post("/sign-in/email-otp", { email, otp, ...fields }));
-    return session(token);
-  }
-
   return {
     outbox,
-    post,
-    sendOtp,
     lastOtp,
-    /** Signs a new user up: `{ email, ...signUpFields }`. Returns `{ userId, token, as }`. */
-    signUp: ({ email, ...fields }: { email: string } & Record<string, unknown>) =>
-      signInWith(email, fields),
-    /** Signs an existing user in. Returns `{ userId, token, as }`. */
-    signIn: (email: string) => signInWith(email, {}),
+    ...routes(t),
+    /**
+     * The same helpers, sent from client IP `ip` (what Convex reports in `ctx.meta`). Without it a
+     * request has no IP, and the per-IP send limit does not apply.
+     */
+    fromIp: (ip: string) => routes(t.withRequestMetadata({ ip })),
     /** `{ userId, token, as }` for a session token from a route's answer. */
     session,
   };

@@ -1,0 +1,230 @@
+import type { HookEndpointContext } from "@better-auth/core";
+import { RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
+import type { ComponentApi } from "@convex-dev/rate-limiter/_generated/component.js";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import type { GenericActionCtx, GenericMutationCtx, GenericQueryCtx } from "convex/server";
+import { clientIp } from "./client-ip.js";
+import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
+import type { OtpType } from "./mail.js";
+import { isLiveCode, otpIdentifier, type OtpStore } from "./otp-storage.js";
+import { asRecord, emailSchema } from "./validation.js";
+
+/** At most `max` events per `window` seconds. */
+export type Budget = { max: number; window: number };
+
+/** The Convex ctx that `createAuth(ctx)` receives; the limits need its `runMutation`. */
+export type ConvexCtx = GenericQueryCtx<any> | GenericMutationCtx<any> | GenericActionCtx<any>;
+
+/** Where the abuse limits are kept, and how tight they are. */
+export type OtpRateLimits = {
+  /** The rate limiter component, `components.rateLimiter` (`app.use(rateLimiter)` in convex.config.ts). */
+  component: ComponentApi<string | undefined>;
+  /** The ctx of the current request: the one `createAuthOptions(ctx)` receives. */
+  ctx: ConvexCtx;
+  /**
+   * Seconds before another code may be sent for the same email and purpose while the previous one
+   * is still unused. Signing in with the code, or an onboarding that failed after it, lifts the wait.
+   * @default 30
+   */
+  resendAfter?: number;
+  /**
+   * Codes sent to one email address, across purposes (a token bucket: a burst of `max`, refilled at
+   * `max` per `window`).
+   * @default { max: 10, window: 3600 }
+   */
+  sendsPerEmail?: Budget;
+  /**
+   * Codes requested from one client IP (a token bucket). Skipped when the IP is unknown; see
+   * SECURITY.md for how the IP is found.
+   * @default { max: 30, window: 3600 }
+   */
+  sendsPerIp?: Budget;
+  /**
+   * Wrong, expired or exhausted codes submitted for one email, across codes. Once spent, every
+   * verification for that email answers `TOO_MANY_ATTEMPTS` until the window, which opens at the
+   * first failure, has passed; a new code does not reset it, a successful sign-in does.
+   * @default { max: 10, window: 3600 }
+   */
+  failedVerificationsPerEmail?: Budget;
+};
+
+/** The limits with their defaults applied. */
+export function resolveRateLimits(limits: OtpRateLimits | undefined) {
+  return {
+    component: limits?.component,
+    ctx: limits?.ctx,
+    resendAfter: limits?.resendAfter ?? 30,
+    sendsPerEmail: limits?.sendsPerEmail ?? { max: 10, window: 3600 },
+    sendsPerIp: limits?.sendsPerIp ?? { max: 30, window: 3600 },
+    failedVerificationsPerEmail: limits?.failedVerificationsPerEmail ?? { max: 10, window: 3600 },
+  };
+}
+
+export type ResolvedRateLimits = ReturnType<typeof resolveRateLimits>;
+
+type Limit = { name: string; key: string; config: RateLimitConfig };
+
+const tokenBucket = ({ max, window }: Budget): RateLimitConfig => ({
+  kind: "token bucket",
+  rate: max,
+  period: window * 1000,
+  capacity: max,
+});
+
+/** Routes that send a code, and the purpose of the code each sends. */
+const SEND_ROUTES: Record<string, (body: Record<string, unknown>) => unknown> = {
+  "/email-otp/send-verification-otp": (body) => body.type,
+  "/email-otp/request-password-reset": () => "forget-password",
+  "/forget-password/email-otp": () => "forget-password",
+};
+
+/** Routes that check a code, the purpose of that code, and whether a success uses the code up. */
+const VERIFY_ROUTES: Record<string, { type: (body: Record<string, unknown>) => unknown; consumes: boolean }> = {
+  "/sign-in/email-otp": { type: () => "sign-in", consumes: true },
+  "/email-otp/verify-email": { type: () => "email-verification", consumes: true },
+  "/email-otp/reset-password": { type: () => "forget-password", consumes: true },
+  "/email-otp/check-verification-otp": { type: (body) => body.type, consumes: false },
+};
+
+/** The routes whose limits this file keeps, so that Better Auth's own limiter can leave them alone. */
+export const LIMITED_ROUTES = [...Object.keys(SEND_ROUTES), ...Object.keys(VERIFY_ROUTES)];
+
+const OTP_TYPES = new Set<unknown>(["sign-in", "email-verification", "forget-password"]);
+const isOtpType = (type: unknown): type is OtpType => OTP_TYPES.has(type);
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/** 429 `RATE_LIMITED` with `Retry-After` (seconds), in the header and the body. */
+export function rateLimitedError(retryAfterMs: number): APIError {
+  const retryAfter = seconds(retryAfterMs);
+  const { code, message } = OTP_ONBOARDING_ERROR_CODES.RATE_LIMITED;
+  return new APIError(ERROR_STATUS.RATE_LIMITED, { code, message, retryAfter }, { "Retry-After": String(retryAfter) });
+}
+
+/** 403 `TOO_MANY_ATTEMPTS`, with `Retry-After` (seconds) until the failure window has passed. */
+export function tooManyAttemptsError(retryAfterMs: number): APIError {
+  const retryAfter = seconds(retryAfterMs);
+  const { code, message } = OTP_ONBOARDING_ERROR_CODES.TOO_MANY_ATTEMPTS;
+  return new APIError(ERROR_STATUS.TOO_MANY_ATTEMPTS, { code, message, retryAfter }, { "Retry-After": String(retryAfter) });
+}
+
+let warnedNoIp = false;
+
+/**
+ * The send limits, the failed-verification budget, and the hooks that apply them. Counters live in
+ * the rate limiter component; each check and each consumption is one Convex transaction.
+ */
+export function createOtpLimits(limits: ResolvedRateLimits, otpStore: OtpStore, allowedAttempts: number) {
+  const rateLimiter = limits.component && new RateLimiter(limits.component);
+
+  function convex() {
+    const ctx = limits.ctx;
+    if (!rateLimiter || !ctx || !("runMutation" in ctx)) {
+      throw new Error(
+        "convex-otp-onboarding: `rateLimits` needs `{ component: components.rateLimiter, ctx }`, " +
+          "with the ctx that createAuth(ctx) receives in an HTTP action",
+      );
+    }
+    return { rateLimiter, ctx: ctx as GenericActionCtx<any> };
+  }
+
+  const resend = (identifier: string): Limit => ({
+    name: "otp-resend",
+    key: identifier,
+    config: { kind: "token bucket", rate: 1, period: limits.resendAfter * 1000, capacity: 1 },
+  });
+  const perEmail = (email: string): Limit => ({
+    name: "otp-sends-per-email",
+    key: email,
+    config: tokenBucket(limits.sendsPerEmail),
+  });
+  const perIp = (ip: string): Limit => ({
+    name: "otp-sends-per-ip",
+    key: ip,
+    config: tokenBucket(limits.sendsPerIp),
+  });
+  const failures = (email: string): Limit => {
+    const { max, window } = limits.failedVerificationsPerEmail;
+    // `start` only seeds a key's first window, so each email's window opens at its first failure.
+    return {
+      name: "otp-failed-verifications",
+      key: email,
+      config: { kind: "fixed window", rate: max, period: window * 1000, capacity: max, start: Date.now() },
+    };
+  };
+
+  const check = ({ name, ...args }: Limit) => convex().rateLimiter.check(convex().ctx, name, args);
+  const consume = ({ name, ...args }: Limit) => convex().rateLimiter.limit(convex().ctx, name, args);
+  const reset = ({ name, key, config }: Limit) => convex().rateLimiter.reset(convex().ctx, name, { key, config });
+
+  /**
+   * Before a code is sent: all limits are checked first, so a refused request spends nothing, then
+   * consumed (each atomically; a request that loses a race for the last token is refused). The
+   * previous code for the same email and purpose is then deleted: the new one replaces it.
+   */
+  const beforeSend = createAuthMiddleware(async (ctx) => {
+    const body = asRecord(ctx.body);
+    const email = emailSchema.safeParse(body.email);
+    const type = SEND_ROUTES[ctx.path]?.(body);
+    // Bad input is refused by validation, before or after this hook, without spending anything.
+    if (!email.success || !isOtpType(type)) return;
+
+    const identifier = otpIdentifier(type, email.data);
+    const ip = await clientIp(convex().ctx, ctx.request, ctx.context.options);
+    if (!ip && !warnedNoIp) {
+      warnedNoIp = true;
+      console.warn("[otp-onboarding] the client IP is unknown, so the per-IP send limit is skipped (see SECURITY.md)");
+    }
+    const applicable = [...(ip ? [perIp(ip)] : []), perEmail(email.data), resend(identifier)];
+    const refused = (await Promise.all(applicable.map(check))).filter((status) => !status.ok);
+    if (refused.length) throw rateLimitedError(Math.max(...refused.map((s) => s.retryAfter ?? 0)));
+    for (const limit of applicable) {
+      const status = await consume(limit);
+      if (!status.ok) throw rateLimitedError(status.retryAfter);
+    }
+    await ctx.context.internalAdapter.deleteVerificationByIdentifier(identifier);
+  });
+
+  /**
+   * Before a code is checked: a spent budget refuses even the right code. A code that is not the
+   * live one spends one failure, atomically, before Better Auth compares it, so that concurrent
+   * guesses cannot all slip past the budget. Right codes never count.
+   */
+  const beforeVerify = createAuthMiddleware(async (ctx) => {
+    const body = asRecord(ctx.body);
+    const email = emailSchema.safeParse(body.email);
+    const type = VERIFY_ROUTES[ctx.path]?.type(body);
+    if (!email.success || !isOtpType(type) || typeof body.otp !== "string") return;
+
+    const budget = failures(email.data);
+    const status = await check(budget);
+    if (!status.ok) throw tooManyAttemptsError(status.retryAfter);
+    const identifier = otpIdentifier(type, email.data);
+    if (await isLiveCode(ctx, otpStore, identifier, body.otp, allowedAttempts)) return;
+    const spent = await consume(budget);
+    if (!spent.ok) throw tooManyAttemptsError(spent.retryAfter);
+  });
+
+  /** After a code was used up successfully: the email's failures are forgiven and a new code may be sent at once. */
+  const afterVerify = createAuthMiddleware(async (ctx) => {
+    const route = VERIFY_ROUTES[ctx.path];
+    const returned = ctx.context.returned;
+    if (!route?.consumes || !returned || returned instanceof Error || returned instanceof Response) return;
+    const email = emailSchema.safeParse(asRecord(ctx.body).email);
+    const type = route.type(asRecord(ctx.body));
+    if (!email.success || !isOtpType(type)) return;
+    await Promise.all([reset(failures(email.data)), reset(resend(otpIdentifier(type, email.data)))]);
+  });
+
+  const on = (routes: object) => (ctx: HookEndpointContext) => Object.hasOwn(routes, ctx.path ?? "");
+  return {
+    /** The plugin's before-hooks; they run after validation, so bad input spends nothing. */
+    before: [
+      { matcher: on(SEND_ROUTES), handler: beforeSend },
+      { matcher: on(VERIFY_ROUTES), handler: beforeVerify },
+    ],
+    after: [{ matcher: on(VERIFY_ROUTES), handler: afterVerify }],
+    /** Lifts the resend wait for a code that was given back (its sign-up failed after it was used). */
+    codeRestored: (identifier: string) => reset(resend(identifier)),
+  };
+}
