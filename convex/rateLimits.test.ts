@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { json, setup } from "./test.setup";
+
+const SIGN_IN = "/sign-in/email-otp";
+const wrongFor = (otp: string) => (otp === "000000" ? "111111" : "000000");
+
+// Only Date is faked: the limits and code expiry read the clock, convex-test's own timers stay real.
+beforeEach(() => void vi.useFakeTimers({ toFake: ["Date"] }));
+afterEach(() => void vi.useRealTimers());
+const later = (seconds: number) => vi.setSystemTime(Date.now() + seconds * 1000);
+
+async function expectRateLimited(response: Response) {
+  expect(response.status).toBe(429);
+  const body = await json(response);
+  expect(body).toMatchObject({ code: "RATE_LIMITED", message: expect.any(String) });
+  const retryAfter = Number(response.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(body.retryAfter).toBe(retryAfter);
+  return retryAfter;
+}
+
+describe("sending codes", () => {
+  it("refuses a second code within 30 s while the first is unused: 429 RATE_LIMITED with Retry-After", async () => {
+    const { auth, written } = setup();
+    expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
+
+    later(10);
+    const retryAfter = await expectRateLimited(await auth.sendOtp("ann@example.com"));
+    expect(retryAfter).toBeGreaterThanOrEqual(19);
+    expect(retryAfter).toBeLessThanOrEqual(20);
+    expect(auth.outbox).toHaveLength(1);
+    expect((await written()).codes).toHaveLength(1);
+  });
+
+  it("sends a new code after 30 s, which replaces the old one", async () => {
+    const { auth, written } = setup();
+    await auth.sendOtp("ann@example.com");
+    const first = auth.lastOtp("ann@example.com")!;
+    later(31);
+    expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
+    const second = auth.lastOtp("ann@example.com")!;
+    expect((await written()).codes).toHaveLength(1);
+
+    if (first !== second) {
+      const old = await auth.post(SIGN_IN, { email: "ann@example.com", otp: first, username: "ann" });
+      expect(await json(old)).toMatchObject({ code: "INVALID_OTP" });
+    }
+    const fresh = await auth.post(SIGN_IN, { email: "ann@example.com", otp: second, username: "ann" });
+    expect(fresh.status).toBe(200);
+  });
+
+  it("lets a user who just signed in ask for a new code at once", async () => {
+    const { auth } = setup();
+    await auth.signUp({ email: "ann@example.com", username: "ann" });
+    expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
+    const otp = auth.lastOtp("ann@example.com");
+    expect((await auth.post(SIGN_IN, { email: "ann@example.com", otp })).status).toBe(200);
+    expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
+  });
+
+  it("sends at most 10 codes an hour to one email, and refused requests spend nothing", async () => {
+    const { auth } = setup();
+    for (let sent = 0; sent < 10; sent++) {
+      expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
+      // A double click inside the 30 s is refused and does not count towards the 10.
+      await expectRateLimited(await auth.sendOtp("ann@example.com"));
+      later(31);
+    }
+    expect(auth.outbox).toHaveLength(10);
+    await expectRateLimited(await auth.sendOtp("ann@example.com"));
+    // Other addresses are not affected.
+    expect((await auth.sendOtp("bob@example.com")).status).toBe(200);
+
+    later(3600);
+    expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
+  });
+
+  it("sends at most 30 codes an hour from one client IP", async () => {
+    const { auth } = setup();
+    const attacker = auth.fromIp("203.0.113.7");
+    for (let i = 0; i < 30; i++) {
+      expect((await attacker.sendOtp(`user${i}@example.com`)).status).toBe(200);
+    }
+    await expectRateLimited(await attacker.sendOtp("victim@example.com"));
+    // The refused request left the victim's own budget alone, and other clients are served.
+    expect((await auth.fromIp("198.51.100.2").sendOtp("victim@example.com")).status).toBe(200);
+    // IPv6 clients are counted per /64 network, which one client usually owns whole.
+    const v6 = auth.fromIp("2001:db8:1:2::1");
+    for (let i = 0; i < 30; i++) await v6.sendOtp(`six${i}@example.com`);
+    await expectRateLimited(await auth.fromIp("2001:db8:1:2:ffff::9").sendOtp("other@example.com"));
+  });
+
+  it("lets a person whose onboarding failed ask for a new code at once, with nothing half-written", async () => {
+    const { t, auth, written } = setup();
+    await t.run((ctx) =>
+      ctx.db.insert("profiles", { userId: "gone", username: "ann", displayName: "ann", role: "member", bio: "" }),
+    );
+    await auth.sendOtp("ann@example.com");
+    const otp = auth.lastOtp("ann@example.com")!;
+    const failed = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
+    expect(failed.status).toBe(409);
+    expect(await written()).toMatchObject({ users: [], markers: [], profiles: [{ userId: "gone" }] });
+
+    expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
+    const retried = await auth.post(SIGN_IN, {
+      email: "ann@example.com",
+      otp: auth.lastOtp("ann@example.com"),
+      username: "ann_lee",
+    });
+    expect(retried.status).toBe(200);
+    const { users, profiles, markers } = await written();
+    expect([users.length, profiles.length, markers.length]).toEqual([1, 2, 1]);
+  });
+});
+
+describe("failed verifications across codes", () => {
+  /** Sends a new code to `email` (31 s after the last) and submits `tries` wrong ones. */
+  async function failWithNewCode(auth: ReturnType<typeof setup>["auth"], email: string, tries: number) {
+    later(31);
+    expect((await auth.sendOtp(email)).status).toBe(200);
+    const otp = auth.lastOtp(email)!;
+    for (let i = 0; i < tries; i++) {
+      const response = await auth.post(SIGN_IN, { email, otp: wrongFor(otp), username: "ann" });
+      expect(await json(response)).toMatchObject({ code: "INVALID_OTP" });
+    }
+    return otp;
+  }
+
+  it("refuses even the right code after 10 failures in an hour, and a new code does not reset it", async () => {
+    const { auth, written } = setup();
+    await failWithNewCode(auth, "ann@example.com", 3);
+    await failWithNewCode(auth, "ann@example.com", 3);
+    await failWithNewCode(auth, "ann@example.com", 3);
+    const otp = await failWithNewCode(auth, "ann@example.com", 1); // the 10th failure
+
+    const right = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
+    expect(right.status).toBe(403);
+    expect(await json(right)).toMatchObject({ code: "TOO_MANY_ATTEMPTS" });
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(3000);
+
+    const fresh = await failWithNewCode(auth, "ann@example.com", 0);
+    const again = await auth.post(SIGN_IN, { email: "ann@example.com", otp: fresh, username: "ann" });
+    expect(await json(again)).toMatchObject({ code: "TOO_MANY_ATTEMPTS" });
+    expect((await written()).users).toEqual([]);
+
+    // Once the hour since the first failure has passed, the right code works again.
+    later(3600);
+    const last = await failWithNewCode(auth, "ann@example.com", 0);
+    const ok = await auth.post(SIGN_IN, { email: "ann@example.com", otp: last, username: "ann" });
+    expect(ok.status).toBe(200);
+  });
+
+  it("forgives earlier failures once the person signs in", async () => {
+    const { auth } = setup();
+    await failWithNewCode(auth, "ann@example.com", 3);
+    await failWithNewCode(auth, "ann@example.com", 3);
+    const otp = await failWithNewCode(auth, "ann@example.com", 2); // 8 failures
+    const ok = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
+    expect(ok.status).toBe(200);
+
+    await failWithNewCode(auth, "ann@example.com", 3);
+    await failWithNewCode(auth, "ann@example.com", 3);
+    await failWithNewCode(auth, "ann@example.com", 3);
+    const next = await failWithNewCode(auth, "ann@example.com", 0);
+    expect((await auth.post(SIGN_IN, { email: "ann@example.com", otp: next })).status).toBe(200);
+  });
+
+  it("does not count a right code refused for its sign-up fields", async () => {
+    const { auth } = setup();
+    await auth.sendOtp("ann@example.com");
+    const otp = auth.lastOtp("ann@example.com")!;
+    for (let i = 0; i < 12; i++) {
+      const refused = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "NO" });
+      expect(await json(refused)).toMatchObject({ code: "INVALID_SIGNUP_PARAMS" });
+    }
+    expect((await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" })).status).toBe(200);
+  });
+});
