@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { json, setup } from "./test.setup";
+
+const SIGN_IN = "/sign-in/email-otp";
+
+/** Status and error code of each answer, for counting outcomes. */
+const outcomes = (responses: Response[]) =>
+  Promise.all(responses.map(async (r) => ({ status: r.status, code: (await json(r))?.code as string | undefined })));
+
+describe("concurrent requests", () => {
+  it("creates one user, profile and once-marker when 50 sign-ups race for one username", async () => {
+    const { auth, written } = setup();
+    const emails = Array.from({ length: 50 }, (_, i) => `racer${i}@example.com`);
+    for (const email of emails) expect((await auth.sendOtp(email)).status).toBe(200);
+
+    const answers = await outcomes(
+      await Promise.all(
+        emails.map((email) => auth.post(SIGN_IN, { email, otp: auth.lastOtp(email), username: "same" })),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200)).toEqual(
+      Array.from({ length: 49 }, () => ({ status: 409, code: "USERNAME_TAKEN" })),
+    );
+    const { users, profiles, markers } = await written();
+    expect([users.length, profiles.length, markers.length]).toEqual([1, 1, 1]);
+    expect(profiles[0]).toMatchObject({ userId: users[0]._id, username: "same" });
+  });
+
+  it.each([
+    ["a new user", false],
+    ["a registered user", true],
+  ])("opens at most one session when one code is submitted 20 times at once, for %s", async (_, registered) => {
+    const { auth, written, inAuthComponent } = setup();
+    if (registered) await auth.signUp({ email: "ann@example.com", username: "ann" });
+    const sessionsBefore = (await inAuthComponent((ctx) => ctx.db.query("session").collect())).length;
+    await auth.sendOtp("ann@example.com");
+    const otp = auth.lastOtp("ann@example.com");
+
+    const answers = await outcomes(
+      await Promise.all(
+        Array.from({ length: 20 }, () => auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" })),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status !== 200)) {
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.status).toBeLessThan(500);
+      expect(refused.code).toEqual(expect.any(String));
+    }
+    const sessions = await inAuthComponent((ctx) => ctx.db.query("session").collect());
+    expect(sessions.length - sessionsBefore).toBe(1);
+    const { users, profiles, markers } = await written();
+    expect([users.length, profiles.length, markers.length]).toEqual([1, 1, 1]);
+  });
+
+  it("creates one user when sign-ups for one email race under different usernames", async () => {
+    const { auth, written } = setup();
+    await auth.sendOtp("ann@example.com");
+    const otp = auth.lastOtp("ann@example.com");
+
+    const answers = await outcomes(
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          auth.post(SIGN_IN, { email: "ann@example.com", otp, username: `ann_${i}` }),
+        ),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status !== 200)) {
+      expect(refused).toEqual({ status: expect.any(Number), code: expect.any(String) });
+      expect(refused.status).toBeLessThan(500);
+    }
+    const { users, profiles, markers } = await written();
+    expect([users.length, profiles.length, markers.length]).toEqual([1, 1, 1]);
+  });
+});
