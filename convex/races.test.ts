@@ -33,7 +33,7 @@ describe("concurrent requests", () => {
   ])("opens at most one session when one code is submitted 20 times at once, for %s", async (_, registered) => {
     const { auth, written, inAuthComponent } = setup();
     if (registered) await auth.signUp({ email: "ann@example.com", username: "ann" });
-    const sessionsBefore = (await inAuthComponent((ctx) => ctx.db.query("session").collect())).length;
+    const sessionsBefore = (await inAuthComponent<unknown[]>((ctx) => ctx.db.query("session").collect())).length;
     await auth.sendOtp("ann@example.com");
     const otp = auth.lastOtp("ann@example.com");
 
@@ -48,7 +48,7 @@ describe("concurrent requests", () => {
       expect(refused.status).toBeLessThan(500);
       expect(refused.code).toEqual(expect.any(String));
     }
-    const sessions = await inAuthComponent((ctx) => ctx.db.query("session").collect());
+    const sessions = await inAuthComponent<unknown[]>((ctx) => ctx.db.query("session").collect());
     expect(sessions.length - sessionsBefore).toBe(1);
     const { users, profiles, markers } = await written();
     expect([users.length, profiles.length, markers.length]).toEqual([1, 1, 1]);
