@@ -3,6 +3,7 @@ import { createAuthEndpoint } from "better-auth/api";
 import { emailOTP } from "better-auth/plugins/email-otp";
 import { z } from "zod";
 import { guardUserCreation } from "./creation-guard.js";
+import { errorAnswers } from "./error-answers.js";
 import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import { deliver } from "./mail.js";
 import { resolveOptions, type OtpOnboardingOptions } from "./options.js";
@@ -103,7 +104,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
     hooks: {
       // Validation first: input it refuses spends no limit.
       before: [...signUpChecks(resolved, otpStore), ...limits.before],
-      after: [...emailOtp.hooks.after, ...limits.after],
+      after: [...emailOtp.hooks.after, ...limits.after, ...errorAnswers],
     },
     schema: { user: { fields: userFieldsOf(resolved.fields) } },
     $ERROR_CODES: { ...emailOtp.$ERROR_CODES, ...OTP_ONBOARDING_ERROR_CODES },
