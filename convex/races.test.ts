@@ -7,7 +7,8 @@ const SIGN_IN = "/sign-in/email-otp";
 const outcomes = (responses: Response[]) =>
   Promise.all(responses.map(async (r) => ({ status: r.status, code: (await json(r))?.code as string | undefined })));
 
-describe("concurrent requests", () => {
+// Dozens of requests per test: generous time on a busy machine.
+describe("concurrent requests", { timeout: 60_000 }, () => {
   it("creates one user, profile and once-marker when 50 sign-ups race for one username", async () => {
     const { auth, written } = setup();
     const emails = Array.from({ length: 50 }, (_, i) => `racer${i}@example.com`);

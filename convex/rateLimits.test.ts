@@ -19,7 +19,7 @@ async function expectRateLimited(response: Response) {
   return retryAfter;
 }
 
-describe("sending codes", () => {
+describe("sending codes", { timeout: 30_000 }, () => {
   it("refuses a second code within 30 s while the first is unused: 429 RATE_LIMITED with Retry-After", async () => {
     const { auth, written } = setup();
     expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
@@ -113,7 +113,7 @@ describe("sending codes", () => {
   });
 });
 
-describe("failed verifications across codes", () => {
+describe("failed verifications across codes", { timeout: 30_000 }, () => {
   /** Sends a new code to `email` (31 s after the last) and submits `tries` wrong ones. */
   async function failWithNewCode(auth: ReturnType<typeof setup>["auth"], email: string, tries: number) {
     later(31);

@@ -4,16 +4,16 @@
  * (Two dots in the name: Convex never deploys this file.)
  */
 import { convexTest } from "convex-test";
-import { authTest } from "../plugin/test";
+import { authTest, type AuthTestOptions } from "../plugin/test";
 import authSchema from "./betterAuth/schema";
 import schema from "./schema";
 
 const modules = import.meta.glob("./**/*.*s");
 const authModules = import.meta.glob("./betterAuth/**/*.*s");
 
-export function setup() {
+export function setup(kit: Pick<AuthTestOptions, "captureMail"> = {}) {
   const t = convexTest(schema, modules);
-  const auth = authTest(t, { schema: authSchema, modules: authModules });
+  const auth = authTest(t, { schema: authSchema, modules: authModules, ...kit });
 
   // convex-test can run code inside a component (runtime API, not in its type declarations).
   const inAuthComponent = <T>(handler: (ctx: { db: any }) => Promise<T>): Promise<T> =>
