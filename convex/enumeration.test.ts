@@ -57,7 +57,10 @@ async function timeBoth(
  * time (whichever is more) and under half the mail latency. On a busy machine one batch may miss
  * that by chance, so up to three are taken: a real difference shows in every batch, noise does not.
  */
-async function expectSameAnswersAndTiming(run: () => ReturnType<typeof timeBoth>, expected: unknown) {
+async function expectSameAnswersAndTiming(
+  run: () => ReturnType<typeof timeBoth>,
+  expected: unknown,
+) {
   const seen = [];
   for (let batch = 0; batch < 3; batch++) {
     const { answers, difference, typical } = await run();
@@ -78,7 +81,11 @@ describe("no answer tells whether an email is registered", () => {
     captureMail(() => new Promise((resolve) => setTimeout(resolve, MAIL_LATENCY_MS)));
 
     await expectSameAnswersAndTiming(
-      () => timeBoth(async () => {}, (email) => auth.sendOtp(email)),
+      () =>
+        timeBoth(
+          async () => {},
+          (email) => auth.sendOtp(email),
+        ),
       [200, { success: true }],
     );
   });

@@ -31,7 +31,14 @@ const otp = fc.oneof(fc.stringMatching(/^\d{6}$/), junk);
 /** Keys that must never reach a prototype, and other unexpected keys. */
 const extraKeys = fc.dictionary(
   fc.oneof(
-    fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "__defineSetter__"),
+    fc.constantFrom(
+      "__proto__",
+      "constructor",
+      "prototype",
+      "toString",
+      "hasOwnProperty",
+      "__defineSetter__",
+    ),
     fc.string({ maxLength: 12 }),
   ),
   fc.jsonValue({ maxDepth: 2 }),
@@ -45,11 +52,18 @@ const rawObject = (entries: [string, unknown][]) =>
 /** A request body: an object with some (or none) of the route's fields and extra keys, any JSON value, or no JSON at all. */
 const body = (fields: Record<string, fc.Arbitrary<unknown>>) =>
   fc.oneof(
-    { weight: 6, arbitrary: fc
-      .tuple(fc.record(fields, { requiredKeys: [] }), extraKeys, fc.boolean())
-      .map(([known, extra, extraFirst]) =>
-        rawObject(extraFirst ? [...Object.entries(extra), ...Object.entries(known)] : [...Object.entries(known), ...Object.entries(extra)]),
-      ) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.record(fields, { requiredKeys: [] }), extraKeys, fc.boolean())
+        .map(([known, extra, extraFirst]) =>
+          rawObject(
+            extraFirst
+              ? [...Object.entries(extra), ...Object.entries(known)]
+              : [...Object.entries(known), ...Object.entries(extra)],
+          ),
+        ),
+    },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 60 }) },
   );
@@ -68,7 +82,8 @@ async function expectCleanAnswer(response: Response) {
   expect(response.status).toBeLessThan(500);
   expect(response.headers.get("content-type")).toMatch(/application\/json/);
   const answer = await response.json();
-  if (!response.ok) expect(answer).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+  if (!response.ok)
+    expect(answer).toMatchObject({ code: expect.any(String), message: expect.any(String) });
   return answer;
 }
 
@@ -77,75 +92,104 @@ async function sessions(inAuthComponent: ReturnType<typeof setup>["inAuthCompone
 }
 
 describe("fuzzed requests", () => {
-  it(`code requests: ${RUNS_PER_ROUTE} generated bodies, never a 5xx, never a stray write`, { timeout: 120_000 }, async () => {
-    const { t, auth, written } = setup();
-    await fc.assert(
-      fc.asyncProperty(body({ email, type: fc.oneof(fc.constantFrom("sign-in", "email-verification", "forget-password", "change-email"), junk), username, name: junk }), async (raw) => {
-        const before = await written();
-        const mailsBefore = auth.outbox.length;
-        const response = await postRaw(t, SEND, raw);
-        await expectCleanAnswer(response);
+  it(
+    `code requests: ${RUNS_PER_ROUTE} generated bodies, never a 5xx, never a stray write`,
+    { timeout: 120_000 },
+    async () => {
+      const { t, auth, written } = setup();
+      await fc.assert(
+        fc.asyncProperty(
+          body({
+            email,
+            type: fc.oneof(
+              fc.constantFrom("sign-in", "email-verification", "forget-password", "change-email"),
+              junk,
+            ),
+            username,
+            name: junk,
+          }),
+          async (raw) => {
+            const before = await written();
+            const mailsBefore = auth.outbox.length;
+            const response = await postRaw(t, SEND, raw);
+            await expectCleanAnswer(response);
 
-        const after = await written();
-        expect(after.users).toEqual([]);
-        expect(after.profiles).toEqual([]);
-        if (response.ok) {
-          // Sign-in codes always leave; Better Auth mails other purposes to registered emails only.
-          expect(auth.outbox.length - mailsBefore).toBeLessThanOrEqual(1);
-        } else {
-          expect(auth.outbox.length).toBe(mailsBefore);
-          expect(after.codes).toEqual(before.codes);
-        }
-        // A new code replaces the old one: never two codes for one email and purpose.
-        const identifiers = after.codes.map((code: { identifier: string }) => code.identifier);
-        expect(new Set(identifiers).size).toBe(identifiers.length);
-      }),
-      { numRuns: RUNS_PER_ROUTE },
-    );
-    expect(Object.keys(Object.prototype)).toEqual([]);
-  });
+            const after = await written();
+            expect(after.users).toEqual([]);
+            expect(after.profiles).toEqual([]);
+            if (response.ok) {
+              // Sign-in codes always leave; Better Auth mails other purposes to registered emails only.
+              expect(auth.outbox.length - mailsBefore).toBeLessThanOrEqual(1);
+            } else {
+              expect(auth.outbox.length).toBe(mailsBefore);
+              expect(after.codes).toEqual(before.codes);
+            }
+            // A new code replaces the old one: never two codes for one email and purpose.
+            const identifiers = after.codes.map((code: { identifier: string }) => code.identifier);
+            expect(new Set(identifiers).size).toBe(identifiers.length);
+          },
+        ),
+        { numRuns: RUNS_PER_ROUTE },
+      );
+      expect(Object.keys(Object.prototype)).toEqual([]);
+    },
+  );
 
-  it(`sign-ins: ${RUNS_PER_ROUTE} generated bodies, never a 5xx, never a user or session`, { timeout: 120_000 }, async () => {
-    const { t, auth, written, inAuthComponent } = setup();
-    // Live codes, so that generated bodies also meet the paths that compare a code.
-    await auth.sendOtp("ann@example.com");
-    await auth.sendOtp("bob@example.com");
-    await fc.assert(
-      fc.asyncProperty(body({ email, otp, username, name: junk }), async (raw) => {
-        const response = await postRaw(t, SIGN_IN, raw);
-        const answer = await expectCleanAnswer(response);
-        if (response.ok) return; // a generated code that happens to be right (one in a million)
-        expect(answer.token).toBeUndefined();
-        const { users, profiles, markers } = await written();
-        expect([users.length, profiles.length, markers.length]).toEqual([0, 0, 0]);
-        expect(await sessions(inAuthComponent)).toEqual([]);
-      }),
-      { numRuns: RUNS_PER_ROUTE },
-    );
-    expect(Object.keys(Object.prototype)).toEqual([]);
-  });
+  it(
+    `sign-ins: ${RUNS_PER_ROUTE} generated bodies, never a 5xx, never a user or session`,
+    { timeout: 120_000 },
+    async () => {
+      const { t, auth, written, inAuthComponent } = setup();
+      // Live codes, so that generated bodies also meet the paths that compare a code.
+      await auth.sendOtp("ann@example.com");
+      await auth.sendOtp("bob@example.com");
+      await fc.assert(
+        fc.asyncProperty(body({ email, otp, username, name: junk }), async (raw) => {
+          const response = await postRaw(t, SIGN_IN, raw);
+          const answer = await expectCleanAnswer(response);
+          if (response.ok) return; // a generated code that happens to be right (one in a million)
+          expect(answer.token).toBeUndefined();
+          const { users, profiles, markers } = await written();
+          expect([users.length, profiles.length, markers.length]).toEqual([0, 0, 0]);
+          expect(await sessions(inAuthComponent)).toEqual([]);
+        }),
+        { numRuns: RUNS_PER_ROUTE },
+      );
+      expect(Object.keys(Object.prototype)).toEqual([]);
+    },
+  );
 
-  it("valid generated sign-up params always make exactly one user and one profile", { timeout: 120_000 }, async () => {
-    const params = fc
-      .record({
-        email: fc.emailAddress().filter((value) => emailSchema.safeParse(value).success),
-        username: fc.stringMatching(/^[a-z0-9_]{3,20}$/),
-        name: fc.option(fc.string({ unit: "grapheme", maxLength: 50 }), { nil: undefined }),
-      })
-      .filter(({ email: _, ...fields }) => signUpFields.safeParse(fields).success);
-    await fc.assert(
-      fc.asyncProperty(params, async ({ email, ...fields }) => {
-        const { auth, written } = setup();
-        const user = await auth.signUp({ email, ...fields });
-        const { users, profiles, markers } = await written();
-        const parsed = signUpFields.parse(fields);
-        expect(users).toMatchObject([{ _id: user.userId, email: emailSchema.parse(email), username: parsed.username }]);
-        expect(profiles).toMatchObject([
-          { userId: user.userId, username: parsed.username, displayName: parsed.name || parsed.username },
-        ]);
-        expect(markers).toHaveLength(1);
-      }),
-      { numRuns: 25 },
-    );
-  });
+  it(
+    "valid generated sign-up params always make exactly one user and one profile",
+    { timeout: 120_000 },
+    async () => {
+      const params = fc
+        .record({
+          email: fc.emailAddress().filter((value) => emailSchema.safeParse(value).success),
+          username: fc.stringMatching(/^[a-z0-9_]{3,20}$/),
+          name: fc.option(fc.string({ unit: "grapheme", maxLength: 50 }), { nil: undefined }),
+        })
+        .filter(({ email: _, ...fields }) => signUpFields.safeParse(fields).success);
+      await fc.assert(
+        fc.asyncProperty(params, async ({ email, ...fields }) => {
+          const { auth, written } = setup();
+          const user = await auth.signUp({ email, ...fields });
+          const { users, profiles, markers } = await written();
+          const parsed = signUpFields.parse(fields);
+          expect(users).toMatchObject([
+            { _id: user.userId, email: emailSchema.parse(email), username: parsed.username },
+          ]);
+          expect(profiles).toMatchObject([
+            {
+              userId: user.userId,
+              username: parsed.username,
+              displayName: parsed.name || parsed.username,
+            },
+          ]);
+          expect(markers).toHaveLength(1);
+        }),
+        { numRuns: 25 },
+      );
+    },
+  );
 });

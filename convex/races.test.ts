@@ -5,7 +5,12 @@ const SIGN_IN = "/sign-in/email-otp";
 
 /** Status and error code of each answer, for counting outcomes. */
 const outcomes = (responses: Response[]) =>
-  Promise.all(responses.map(async (r) => ({ status: r.status, code: (await json(r))?.code as string | undefined })));
+  Promise.all(
+    responses.map(async (r) => ({
+      status: r.status,
+      code: (await json(r))?.code as string | undefined,
+    })),
+  );
 
 // Dozens of requests per test: generous time on a busy machine.
 describe("concurrent requests", { timeout: 60_000 }, () => {
@@ -16,7 +21,9 @@ describe("concurrent requests", { timeout: 60_000 }, () => {
 
     const answers = await outcomes(
       await Promise.all(
-        emails.map((email) => auth.post(SIGN_IN, { email, otp: auth.lastOtp(email), username: "same" })),
+        emails.map((email) =>
+          auth.post(SIGN_IN, { email, otp: auth.lastOtp(email), username: "same" }),
+        ),
       ),
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
@@ -31,29 +38,36 @@ describe("concurrent requests", { timeout: 60_000 }, () => {
   it.each([
     ["a new user", false],
     ["a registered user", true],
-  ])("opens at most one session when one code is submitted 20 times at once, for %s", async (_, registered) => {
-    const { auth, written, inAuthComponent } = setup();
-    if (registered) await auth.signUp({ email: "ann@example.com", username: "ann" });
-    const sessionsBefore = (await inAuthComponent<unknown[]>((ctx) => ctx.db.query("session").collect())).length;
-    await auth.sendOtp("ann@example.com");
-    const otp = auth.lastOtp("ann@example.com");
+  ])(
+    "opens at most one session when one code is submitted 20 times at once, for %s",
+    async (_, registered) => {
+      const { auth, written, inAuthComponent } = setup();
+      if (registered) await auth.signUp({ email: "ann@example.com", username: "ann" });
+      const sessionsBefore = (
+        await inAuthComponent<unknown[]>((ctx) => ctx.db.query("session").collect())
+      ).length;
+      await auth.sendOtp("ann@example.com");
+      const otp = auth.lastOtp("ann@example.com");
 
-    const answers = await outcomes(
-      await Promise.all(
-        Array.from({ length: 20 }, () => auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" })),
-      ),
-    );
-    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
-    for (const refused of answers.filter((a) => a.status !== 200)) {
-      expect(refused.status).toBeGreaterThanOrEqual(400);
-      expect(refused.status).toBeLessThan(500);
-      expect(refused.code).toEqual(expect.any(String));
-    }
-    const sessions = await inAuthComponent<unknown[]>((ctx) => ctx.db.query("session").collect());
-    expect(sessions.length - sessionsBefore).toBe(1);
-    const { users, profiles, markers } = await written();
-    expect([users.length, profiles.length, markers.length]).toEqual([1, 1, 1]);
-  });
+      const answers = await outcomes(
+        await Promise.all(
+          Array.from({ length: 20 }, () =>
+            auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" }),
+          ),
+        ),
+      );
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+      for (const refused of answers.filter((a) => a.status !== 200)) {
+        expect(refused.status).toBeGreaterThanOrEqual(400);
+        expect(refused.status).toBeLessThan(500);
+        expect(refused.code).toEqual(expect.any(String));
+      }
+      const sessions = await inAuthComponent<unknown[]>((ctx) => ctx.db.query("session").collect());
+      expect(sessions.length - sessionsBefore).toBe(1);
+      const { users, profiles, markers } = await written();
+      expect([users.length, profiles.length, markers.length]).toEqual([1, 1, 1]);
+    },
+  );
 
   it("creates one user when sign-ups for one email race under different usernames", async () => {
     const { auth, written } = setup();

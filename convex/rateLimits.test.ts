@@ -42,10 +42,18 @@ describe("sending codes", { timeout: 30_000 }, () => {
     expect((await written()).codes).toHaveLength(1);
 
     if (first !== second) {
-      const old = await auth.post(SIGN_IN, { email: "ann@example.com", otp: first, username: "ann" });
+      const old = await auth.post(SIGN_IN, {
+        email: "ann@example.com",
+        otp: first,
+        username: "ann",
+      });
       expect(await json(old)).toMatchObject({ code: "INVALID_OTP" });
     }
-    const fresh = await auth.post(SIGN_IN, { email: "ann@example.com", otp: second, username: "ann" });
+    const fresh = await auth.post(SIGN_IN, {
+      email: "ann@example.com",
+      otp: second,
+      username: "ann",
+    });
     expect(fresh.status).toBe(200);
   });
 
@@ -93,13 +101,23 @@ describe("sending codes", { timeout: 30_000 }, () => {
   it("lets a person whose onboarding failed ask for a new code at once, with nothing half-written", async () => {
     const { t, auth, written } = setup();
     await t.run((ctx) =>
-      ctx.db.insert("profiles", { userId: "gone", username: "ann", displayName: "ann", role: "member", bio: "" }),
+      ctx.db.insert("profiles", {
+        userId: "gone",
+        username: "ann",
+        displayName: "ann",
+        role: "member",
+        bio: "",
+      }),
     );
     await auth.sendOtp("ann@example.com");
     const otp = auth.lastOtp("ann@example.com")!;
     const failed = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
     expect(failed.status).toBe(409);
-    expect(await written()).toMatchObject({ users: [], markers: [], profiles: [{ userId: "gone" }] });
+    expect(await written()).toMatchObject({
+      users: [],
+      markers: [],
+      profiles: [{ userId: "gone" }],
+    });
 
     expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
     const retried = await auth.post(SIGN_IN, {
@@ -115,7 +133,11 @@ describe("sending codes", { timeout: 30_000 }, () => {
 
 describe("failed verifications across codes", { timeout: 30_000 }, () => {
   /** Sends a new code to `email` (31 s after the last) and submits `tries` wrong ones. */
-  async function failWithNewCode(auth: ReturnType<typeof setup>["auth"], email: string, tries: number) {
+  async function failWithNewCode(
+    auth: ReturnType<typeof setup>["auth"],
+    email: string,
+    tries: number,
+  ) {
     later(31);
     expect((await auth.sendOtp(email)).status).toBe(200);
     const otp = auth.lastOtp(email)!;
@@ -139,7 +161,11 @@ describe("failed verifications across codes", { timeout: 30_000 }, () => {
     expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(3000);
 
     const fresh = await failWithNewCode(auth, "ann@example.com", 0);
-    const again = await auth.post(SIGN_IN, { email: "ann@example.com", otp: fresh, username: "ann" });
+    const again = await auth.post(SIGN_IN, {
+      email: "ann@example.com",
+      otp: fresh,
+      username: "ann",
+    });
     expect(await json(again)).toMatchObject({ code: "TOO_MANY_ATTEMPTS" });
     expect((await written()).users).toEqual([]);
 
@@ -173,6 +199,8 @@ describe("failed verifications across codes", { timeout: 30_000 }, () => {
       const refused = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "NO" });
       expect(await json(refused)).toMatchObject({ code: "INVALID_SIGNUP_PARAMS" });
     }
-    expect((await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" })).status).toBe(200);
+    expect(
+      (await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" })).status,
+    ).toBe(200);
   });
 });

@@ -10,7 +10,11 @@ beforeEach(() => {
   logged = [];
   for (const method of CONSOLE_METHODS) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg) ?? String(arg))).join(" "));
+      logged.push(
+        args
+          .map((arg) => (typeof arg === "string" ? arg : (JSON.stringify(arg) ?? String(arg))))
+          .join(" "),
+      );
     });
   }
   // No capture sink: codes go through the configured sender (the dev mailbox), which logs.
@@ -36,8 +40,13 @@ describe("secrets stay out of the logs", () => {
     await send("ann@example.com");
     const annCode = codes.at(-1)!;
     await auth.post(SIGN_IN, { email: "ann@example.com", otp: annCode, username: "A" });
-    await auth.post(SIGN_IN, { email: "ann@example.com", otp: annCode === "000000" ? "111111" : "000000" });
-    const signedUp = await json(await auth.post(SIGN_IN, { email: "ann@example.com", otp: annCode, username: "ann" }));
+    await auth.post(SIGN_IN, {
+      email: "ann@example.com",
+      otp: annCode === "000000" ? "111111" : "000000",
+    });
+    const signedUp = await json(
+      await auth.post(SIGN_IN, { email: "ann@example.com", otp: annCode, username: "ann" }),
+    );
     tokens.push(signedUp.token);
     await t.finishAllScheduledFunctions(() => {});
 
@@ -45,15 +54,28 @@ describe("secrets stay out of the logs", () => {
     await send("ann@example.com");
     expect((await auth.sendOtp("ann@example.com")).status).toBe(429);
     await t.run((ctx) =>
-      ctx.db.insert("profiles", { userId: "x", username: "bob", displayName: "b", role: "member", bio: "" }),
+      ctx.db.insert("profiles", {
+        userId: "x",
+        username: "bob",
+        displayName: "b",
+        role: "member",
+        bio: "",
+      }),
     );
     await send("bob@example.com");
     const bobCode = codes.at(-1)!;
-    expect((await auth.post(SIGN_IN, { email: "bob@example.com", otp: bobCode, username: "bob" })).status).toBe(409);
-    const signedIn = await json(await auth.post(SIGN_IN, { email: "ann@example.com", otp: codes.at(-2) }));
+    expect(
+      (await auth.post(SIGN_IN, { email: "bob@example.com", otp: bobCode, username: "bob" }))
+        .status,
+    ).toBe(409);
+    const signedIn = await json(
+      await auth.post(SIGN_IN, { email: "ann@example.com", otp: codes.at(-2) }),
+    );
     tokens.push(signedIn.token);
     const convexToken = await json(
-      await t.fetch("/api/auth/convex/token", { headers: { authorization: `Bearer ${signedIn.token}` } }),
+      await t.fetch("/api/auth/convex/token", {
+        headers: { authorization: `Bearer ${signedIn.token}` },
+      }),
     );
     tokens.push(convexToken.token);
     await auth.post("/sign-out", {}, { authorization: `Bearer ${signedIn.token}` });

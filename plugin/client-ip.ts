@@ -31,14 +31,20 @@ export async function clientIp(
   if (ipOptions?.ipAddressHeaders?.length) {
     for (const header of ipOptions.ipAddressHeaders) {
       const value = request?.headers.get(header);
-      const ip = value ? getIPFromHeader(value, { ipv6Subnet, trustedProxies: ipOptions.trustedProxies }) : null;
+      const ip = value
+        ? getIPFromHeader(value, { ipv6Subnet, trustedProxies: ipOptions.trustedProxies })
+        : null;
       if (ip) return ip;
     }
     return null;
   }
 
-  const meta = convexCtx.meta as { getRequestMetadata?: () => Promise<{ ip: string | null }> } | undefined;
+  const meta = convexCtx.meta as
+    { getRequestMetadata?: () => Promise<{ ip: string | null }> } | undefined;
   // Queries have no request metadata, and older Convex runtimes no `meta`: both mean "unknown".
-  const ip = await meta?.getRequestMetadata?.().then((m) => m.ip, () => null);
+  const ip = await meta?.getRequestMetadata?.().then(
+    (m) => m.ip,
+    () => null,
+  );
   return ip ? normalizeIP(ip, { ipv6Subnet }) : null;
 }

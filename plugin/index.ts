@@ -25,9 +25,8 @@ export {
   type OtpSender,
   type OtpType,
 } from "./mail.js";
-export type { OtpOnboardingOptions } from "./options.js";
+export type { Budget, ConvexCtx, OtpOnboardingOptions, OtpRateLimits } from "./options.js";
 export { keyedOtpHash, type OtpStorage } from "./otp-storage.js";
-export type { Budget, ConvexCtx, OtpRateLimits } from "./rate-limits.js";
 export { emailSchema, type SignUpFieldsSchema, type SignUpIssue } from "./validation.js";
 
 // Type only: the body of `/sign-in/email-otp` as the client sees it, typed from the sign-up schema.
@@ -50,7 +49,11 @@ const typedSignInEndpoint = <Fields extends SignUpFieldsSchema>(fields: Fields) 
  * betterAuth({
  *   plugins: [
  *     convex({ authConfig }),
- *     otpOnboarding({ fields: signUpFields, sender: devMailbox(), rateLimits: { component: components.rateLimiter, ctx } }),
+ *     otpOnboarding({
+ *       fields: signUpFields,
+ *       sender: devMailbox(),
+ *       rateLimits: { component: components.rateLimiter, ctx },
+ *     }),
  *   ],
  * })
  * ```

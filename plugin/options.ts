@@ -1,7 +1,61 @@
+import type { ComponentApi } from "@convex-dev/rate-limiter/_generated/component.js";
+import type { GenericActionCtx, GenericMutationCtx, GenericQueryCtx } from "convex/server";
 import type { OtpSender } from "./mail.js";
 import type { OtpStorage } from "./otp-storage.js";
-import { resolveRateLimits, type OtpRateLimits } from "./rate-limits.js";
 import type { SignUpFieldsSchema } from "./validation.js";
+
+/** At most `max` events per `window` seconds. */
+export type Budget = { max: number; window: number };
+
+/** The Convex ctx that `createAuth(ctx)` receives; the limits need its `runMutation`. */
+export type ConvexCtx = GenericQueryCtx<any> | GenericMutationCtx<any> | GenericActionCtx<any>;
+
+/** Where the abuse limits are kept, and how tight they are. */
+export type OtpRateLimits = {
+  /** The rate limiter component, `components.rateLimiter` (`app.use(rateLimiter)` in convex.config.ts). */
+  component: ComponentApi<string | undefined>;
+  /** The ctx of the current request: the one `createAuthOptions(ctx)` receives. */
+  ctx: ConvexCtx;
+  /**
+   * Seconds before another code may be sent for the same email and purpose while the previous one
+   * is still unused. Signing in with the code, or an onboarding that failed after it, lifts the wait.
+   * @default 30
+   */
+  resendAfter?: number;
+  /**
+   * Codes sent to one email address, across purposes (a token bucket: a burst of `max`, refilled at
+   * `max` per `window`).
+   * @default { max: 10, window: 3600 }
+   */
+  sendsPerEmail?: Budget;
+  /**
+   * Codes requested from one client IP (a token bucket). Skipped when the IP is unknown; see
+   * SECURITY.md for how the IP is found.
+   * @default { max: 30, window: 3600 }
+   */
+  sendsPerIp?: Budget;
+  /**
+   * Wrong, expired or exhausted codes submitted for one email, across codes. Once spent, every
+   * verification for that email answers `TOO_MANY_ATTEMPTS` until the window, which opens at the
+   * first failure, has passed; a new code does not reset it, a successful sign-in does.
+   * @default { max: 10, window: 3600 }
+   */
+  failedVerificationsPerEmail?: Budget;
+};
+
+/** The limits with their defaults applied; `ctx` is checked only when a request needs it. */
+function resolveRateLimits(limits: OtpRateLimits | undefined) {
+  return {
+    component: limits?.component,
+    ctx: limits?.ctx,
+    resendAfter: limits?.resendAfter ?? 30,
+    sendsPerEmail: limits?.sendsPerEmail ?? { max: 10, window: 3600 },
+    sendsPerIp: limits?.sendsPerIp ?? { max: 30, window: 3600 },
+    failedVerificationsPerEmail: limits?.failedVerificationsPerEmail ?? { max: 10, window: 3600 },
+  };
+}
+
+export type ResolvedRateLimits = ReturnType<typeof resolveRateLimits>;
 
 /** Options of {@link otpOnboarding}. */
 export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {

@@ -1,66 +1,13 @@
 import type { HookEndpointContext } from "@better-auth/core";
 import { RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
-import type { ComponentApi } from "@convex-dev/rate-limiter/_generated/component.js";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import type { GenericActionCtx, GenericMutationCtx, GenericQueryCtx } from "convex/server";
+import type { GenericActionCtx } from "convex/server";
 import { clientIp } from "./client-ip.js";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import type { OtpType } from "./mail.js";
+import type { Budget, ResolvedRateLimits } from "./options.js";
 import { isLiveCode, otpIdentifier, type OtpStore } from "./otp-storage.js";
 import { asRecord, emailSchema } from "./validation.js";
-
-/** At most `max` events per `window` seconds. */
-export type Budget = { max: number; window: number };
-
-/** The Convex ctx that `createAuth(ctx)` receives; the limits need its `runMutation`. */
-export type ConvexCtx = GenericQueryCtx<any> | GenericMutationCtx<any> | GenericActionCtx<any>;
-
-/** Where the abuse limits are kept, and how tight they are. */
-export type OtpRateLimits = {
-  /** The rate limiter component, `components.rateLimiter` (`app.use(rateLimiter)` in convex.config.ts). */
-  component: ComponentApi<string | undefined>;
-  /** The ctx of the current request: the one `createAuthOptions(ctx)` receives. */
-  ctx: ConvexCtx;
-  /**
-   * Seconds before another code may be sent for the same email and purpose while the previous one
-   * is still unused. Signing in with the code, or an onboarding that failed after it, lifts the wait.
-   * @default 30
-   */
-  resendAfter?: number;
-  /**
-   * Codes sent to one email address, across purposes (a token bucket: a burst of `max`, refilled at
-   * `max` per `window`).
-   * @default { max: 10, window: 3600 }
-   */
-  sendsPerEmail?: Budget;
-  /**
-   * Codes requested from one client IP (a token bucket). Skipped when the IP is unknown; see
-   * SECURITY.md for how the IP is found.
-   * @default { max: 30, window: 3600 }
-   */
-  sendsPerIp?: Budget;
-  /**
-   * Wrong, expired or exhausted codes submitted for one email, across codes. Once spent, every
-   * verification for that email answers `TOO_MANY_ATTEMPTS` until the window, which opens at the
-   * first failure, has passed; a new code does not reset it, a successful sign-in does.
-   * @default { max: 10, window: 3600 }
-   */
-  failedVerificationsPerEmail?: Budget;
-};
-
-/** The limits with their defaults applied. */
-export function resolveRateLimits(limits: OtpRateLimits | undefined) {
-  return {
-    component: limits?.component,
-    ctx: limits?.ctx,
-    resendAfter: limits?.resendAfter ?? 30,
-    sendsPerEmail: limits?.sendsPerEmail ?? { max: 10, window: 3600 },
-    sendsPerIp: limits?.sendsPerIp ?? { max: 30, window: 3600 },
-    failedVerificationsPerEmail: limits?.failedVerificationsPerEmail ?? { max: 10, window: 3600 },
-  };
-}
-
-export type ResolvedRateLimits = ReturnType<typeof resolveRateLimits>;
 
 type Limit = { name: string; key: string; config: RateLimitConfig };
 
@@ -79,7 +26,8 @@ const SEND_ROUTES: Record<string, (body: Record<string, unknown>) => unknown> = 
 };
 
 /** Routes that check a code, the purpose of that code, and whether a success uses the code up. */
-const VERIFY_ROUTES: Record<string, { type: (body: Record<string, unknown>) => unknown; consumes: boolean }> = {
+type VerifyRoute = { type: (body: Record<string, unknown>) => unknown; consumes: boolean };
+const VERIFY_ROUTES: Record<string, VerifyRoute> = {
   "/sign-in/email-otp": { type: () => "sign-in", consumes: true },
   "/email-otp/verify-email": { type: () => "email-verification", consumes: true },
   "/email-otp/reset-password": { type: () => "forget-password", consumes: true },
@@ -98,14 +46,22 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 export function rateLimitedError(retryAfterMs: number): APIError {
   const retryAfter = seconds(retryAfterMs);
   const { code, message } = OTP_ONBOARDING_ERROR_CODES.RATE_LIMITED;
-  return new APIError(ERROR_STATUS.RATE_LIMITED, { code, message, retryAfter }, { "Retry-After": String(retryAfter) });
+  return new APIError(
+    ERROR_STATUS.RATE_LIMITED,
+    { code, message, retryAfter },
+    { "Retry-After": String(retryAfter) },
+  );
 }
 
 /** 403 `TOO_MANY_ATTEMPTS`, with `Retry-After` (seconds) until the failure window has passed. */
 export function tooManyAttemptsError(retryAfterMs: number): APIError {
   const retryAfter = seconds(retryAfterMs);
   const { code, message } = OTP_ONBOARDING_ERROR_CODES.TOO_MANY_ATTEMPTS;
-  return new APIError(ERROR_STATUS.TOO_MANY_ATTEMPTS, { code, message, retryAfter }, { "Retry-After": String(retryAfter) });
+  return new APIError(
+    ERROR_STATUS.TOO_MANY_ATTEMPTS,
+    { code, message, retryAfter },
+    { "Retry-After": String(retryAfter) },
+  );
 }
 
 let warnedNoIp = false;
@@ -114,7 +70,11 @@ let warnedNoIp = false;
  * The send limits, the failed-verification budget, and the hooks that apply them. Counters live in
  * the rate limiter component; each check and each consumption is one Convex transaction.
  */
-export function createOtpLimits(limits: ResolvedRateLimits, otpStore: OtpStore, allowedAttempts: number) {
+export function createOtpLimits(
+  limits: ResolvedRateLimits,
+  otpStore: OtpStore,
+  allowedAttempts: number,
+) {
   const rateLimiter = limits.component && new RateLimiter(limits.component);
 
   function convex() {
@@ -149,13 +109,28 @@ export function createOtpLimits(limits: ResolvedRateLimits, otpStore: OtpStore, 
     return {
       name: "otp-failed-verifications",
       key: email,
-      config: { kind: "fixed window", rate: max, period: window * 1000, capacity: max, start: Date.now() },
+      config: {
+        kind: "fixed window",
+        rate: max,
+        period: window * 1000,
+        capacity: max,
+        start: Date.now(),
+      },
     };
   };
 
-  const check = ({ name, ...args }: Limit) => convex().rateLimiter.check(convex().ctx, name, args);
-  const consume = ({ name, ...args }: Limit) => convex().rateLimiter.limit(convex().ctx, name, args);
-  const reset = ({ name, key, config }: Limit) => convex().rateLimiter.reset(convex().ctx, name, { key, config });
+  const check = ({ name, ...args }: Limit) => {
+    const { rateLimiter, ctx } = convex();
+    return rateLimiter.check(ctx, name, args);
+  };
+  const consume = ({ name, ...args }: Limit) => {
+    const { rateLimiter, ctx } = convex();
+    return rateLimiter.limit(ctx, name, args);
+  };
+  const reset = ({ name, key, config }: Limit) => {
+    const { rateLimiter, ctx } = convex();
+    return rateLimiter.reset(ctx, name, { key, config });
+  };
 
   /**
    * Before a code is sent: all limits are checked first, so a refused request spends nothing, then
@@ -173,7 +148,9 @@ export function createOtpLimits(limits: ResolvedRateLimits, otpStore: OtpStore, 
     const ip = await clientIp(convex().ctx, ctx.request, ctx.context.options);
     if (!ip && !warnedNoIp) {
       warnedNoIp = true;
-      console.warn("[otp-onboarding] the client IP is unknown, so the per-IP send limit is skipped (see SECURITY.md)");
+      console.warn(
+        "[otp-onboarding] the client IP is unknown, so the per-IP send limit is skipped (see SECURITY.md)",
+      );
     }
     const applicable = [...(ip ? [perIp(ip)] : []), perEmail(email.data), resend(identifier)];
     const refused = (await Promise.all(applicable.map(check))).filter((status) => !status.ok);
@@ -205,18 +182,23 @@ export function createOtpLimits(limits: ResolvedRateLimits, otpStore: OtpStore, 
     if (!spent.ok) throw tooManyAttemptsError(spent.retryAfter);
   });
 
-  /** After a code was used up successfully: the email's failures are forgiven and a new code may be sent at once. */
+  /** After a code was used up successfully: the email's failures are forgiven, a new code may be sent at once. */
   const afterVerify = createAuthMiddleware(async (ctx) => {
     const route = VERIFY_ROUTES[ctx.path];
     const returned = ctx.context.returned;
-    if (!route?.consumes || !returned || returned instanceof Error || returned instanceof Response) return;
+    if (!route?.consumes || !returned || returned instanceof Error || returned instanceof Response)
+      return;
     const email = emailSchema.safeParse(asRecord(ctx.body).email);
     const type = route.type(asRecord(ctx.body));
     if (!email.success || !isOtpType(type)) return;
-    await Promise.all([reset(failures(email.data)), reset(resend(otpIdentifier(type, email.data)))]);
+    await Promise.all([
+      reset(failures(email.data)),
+      reset(resend(otpIdentifier(type, email.data))),
+    ]);
   });
 
-  const on = (routes: object) => (ctx: HookEndpointContext) => Object.hasOwn(routes, ctx.path ?? "");
+  const on = (routes: object) => (ctx: HookEndpointContext) =>
+    Object.hasOwn(routes, ctx.path ?? "");
   return {
     /** The plugin's before-hooks; they run after validation, so bad input spends nothing. */
     before: [

@@ -27,15 +27,19 @@ async function loadRateLimiter(): Promise<ComponentFiles> {
     const kit = (await import("@convex-dev/rate-limiter/test")).default;
     return { schema: kit.schema, modules: kit.modules };
   } catch {
-    const [{ readdirSync }, { dirname, join }, { pathToFileURL, fileURLToPath }] = await Promise.all([
-      import("node:fs"),
-      import("node:path"),
-      import("node:url"),
-    ]);
-    const dir = dirname(fileURLToPath(import.meta.resolve("@convex-dev/rate-limiter/convex.config")));
-    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((file) => /\.js$/.test(file));
+    const [{ readdirSync }, { dirname, join }, { pathToFileURL, fileURLToPath }] =
+      await Promise.all([import("node:fs"), import("node:path"), import("node:url")]);
+    const dir = dirname(
+      fileURLToPath(import.meta.resolve("@convex-dev/rate-limiter/convex.config")),
+    );
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((file) =>
+      /\.js$/.test(file),
+    );
     const modules = Object.fromEntries(
-      files.map((file) => [`./component/${file.split("\\").join("/")}`, () => import(pathToFileURL(join(dir, file)).href)]),
+      files.map((file) => [
+        `./component/${file.split("\\").join("/")}`,
+        () => import(pathToFileURL(join(dir, file)).href),
+      ]),
     );
     return { schema: (await import(pathToFileURL(join(dir, "schema.js")).href)).default, modules };
   }
@@ -151,7 +155,10 @@ export function authTest<Schema extends GenericSchema>(
       await expectOk("send code", await sendOtp(email));
       const otp = lastOtp(email);
       if (!otp) throw new AuthTestError("send code", 200, "NO_MAIL", null);
-      const { token } = await expectOk("sign in", await post("/sign-in/email-otp", { email, otp, ...fields }));
+      const { token } = await expectOk(
+        "sign in",
+        await post("/sign-in/email-otp", { email, otp, ...fields }),
+      );
       return session(token);
     }
 
