@@ -21,11 +21,13 @@ export const ms = (value: number) => Number(value.toFixed(1));
 
 /**
  * Runs `work` with `console.log`, `info` and `warn` silenced: the reference app logs each welcome
- * mail, and hundreds of those lines would bury the results. Errors still print.
+ * mail, and hundreds of those lines would bury the results. Warnings go to `onWarning`; errors
+ * still print.
  */
-export async function quietly<T>(work: () => Promise<T>): Promise<T> {
+export async function quietly<T>(work: () => Promise<T>, onWarning: (message: string) => void = () => {}): Promise<T> {
   const { log, info, warn } = console;
-  console.log = console.info = console.warn = () => {};
+  console.log = console.info = () => {};
+  console.warn = (...parts: unknown[]) => onWarning(parts.map(String).join(" "));
   try {
     return await work();
   } finally {

@@ -1,7 +1,7 @@
 /**
  * Existing users for the scale runs, written straight into the tables (no routes, no calls), with
- * the rows a real sign-up leaves: the component's `user` and `session`, the app's profile and
- * onboarding marker.
+ * the rows a real sign-up leaves: the component's `user` and `session`, and on the plugin setup the
+ * user's `username` and the app's profile and onboarding marker.
  */
 import type { GenericDataModel, GenericMutationCtx } from "convex/server";
 import type { MutationCtx } from "../convex/_generated/server.js";
@@ -16,13 +16,14 @@ type ComponentRunner = {
 
 const BATCH = 1000;
 
-/** Inserts `count` signed-up users into the plugin setup, in transactions of {@link BATCH}. */
+/** Inserts `count` signed-up users into `setup`, in transactions of {@link BATCH}. */
 export async function seedUsers(setup: Setup, count: number) {
   const t = setup.t as typeof setup.t & Partial<ComponentRunner>;
   if (typeof t.runInComponent !== "function") {
     throw new Error("seedUsers: this convex-test has no runInComponent");
   }
   const runInComponent = t.runInComponent.bind(t);
+  const isPlugin = setup.name === "plugin";
   for (let first = 0; first < count; first += BATCH) {
     const indexes = Array.from({ length: Math.min(BATCH, count - first) }, (_, i) => first + i);
     const now = Date.now();
@@ -35,7 +36,7 @@ export async function seedUsers(setup: Setup, count: number) {
           emailVerified: true,
           createdAt: now,
           updatedAt: now,
-          username: `seed${i}`,
+          ...(isPlugin ? { username: `seed${i}` } : {}),
         });
         await ctx.db.insert("session", {
           token: `seed-session-${i}`,
@@ -48,8 +49,9 @@ export async function seedUsers(setup: Setup, count: number) {
       }
       return ids;
     });
+    if (!isPlugin) continue;
     await setup.t.run(async (anyCtx) => {
-      // Only the plugin setup is seeded: its app tables are the reference backend's.
+      // The plugin setup's app tables are the reference backend's.
       const ctx = anyCtx as unknown as MutationCtx;
       for (const [n, userId] of userIds.entries()) {
         const username = `seed${indexes[n]}`;
