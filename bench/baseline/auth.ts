@@ -12,6 +12,7 @@ import type { DataModel } from "./_generated/dataModel";
 import authConfig from "./auth.config";
 import authSchema from "./betterAuth/schema";
 
+/** The Better Auth component with the local schema, and no triggers. */
 export const authComponent = createClient<DataModel, typeof authSchema>(components.betterAuth, {
   local: { schema: authSchema },
 });
@@ -19,6 +20,7 @@ export const authComponent = createClient<DataModel, typeof authSchema>(componen
 // Codes leave through the same mail edge as the plugin's, so that one capture reads both setups.
 const sender = devMailbox();
 
+/** Better Auth's options: the Convex JWT plugin and emailOTP with its defaults. */
 export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
   ({
     baseURL: process.env.SITE_URL,
@@ -33,4 +35,5 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
     ],
   }) satisfies BetterAuthOptions;
 
+/** A Better Auth instance for one Convex function call or HTTP request. */
 export const createAuth = (ctx: GenericCtx<DataModel>) => betterAuth(createAuthOptions(ctx));
