@@ -11,6 +11,7 @@ export const OTP_ONBOARDING_ERROR_CODES = defineErrorCodes({
   EMAIL_TAKEN: "Email is already registered",
   ONBOARDING_FAILED: "Could not set up the new account, please try again",
   FORBIDDEN: "You are not allowed to do this",
+  OTP_DELIVERY_FAILED: "Could not send the code, please try again in a moment",
 });
 
 export type OtpOnboardingErrorCode = keyof typeof OTP_ONBOARDING_ERROR_CODES;

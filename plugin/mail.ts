@@ -1,3 +1,5 @@
+import { otpSubject } from "./otp-mail.js";
+
 /** What a code is for, as Better Auth's emailOTP names it. */
 export type OtpType = "sign-in" | "email-verification" | "forget-password" | "change-email";
 
@@ -25,12 +27,6 @@ export type CapturedMail = {
   type: OtpType;
   sentAt: number;
 };
-
-/** The subject line of a code mail. */
-export function otpSubject(mail: Pick<OtpMail, "appName" | "type">): string {
-  const purpose = mail.type === "sign-in" ? "sign-in" : "verification";
-  return `Your ${mail.appName} ${purpose} code`;
-}
 
 /** `ann@example.com` → `a***@example.com`: enough to follow a mail in the logs, not to read it. */
 export function maskEmail(email: string): string {
