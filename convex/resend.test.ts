@@ -1,13 +1,10 @@
 // @vitest-environment node
 // Node, not edge-runtime: the fake Resend API below is a node:http server.
-import { convexTest } from "convex-test";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { resendSender, type OtpMail } from "../plugin";
-import { authTest } from "../plugin/test";
-import authSchema from "./betterAuth/schema";
-import schema from "./schema";
+import { setup } from "./test.setup";
 
 /** A mail as the fake Resend API received it. */
 type ReceivedMail = {
@@ -72,16 +69,14 @@ afterEach(() => {
 });
 afterAll(() => resend.close());
 
-/** The reference backend, loaded fresh under the given environment, with the kit's mail capture off. */
+/**
+ * The reference backend under the given environment, with the kit's mail capture off so that the
+ * configured sender runs. Its modules load afresh (see `vi.resetModules` above), so `mailer.ts`
+ * chooses the sender from this environment.
+ */
 function backend(env: Record<string, string>) {
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  const t = convexTest(schema, import.meta.glob("./**/*.*s"));
-  const auth = authTest(t, {
-    schema: authSchema,
-    modules: import.meta.glob("./betterAuth/**/*.*s"),
-    captureMail: false,
-  });
-  return { t, auth };
+  return setup({ captureMail: false });
 }
 
 const withResend = () =>
@@ -92,14 +87,14 @@ const withResend = () =>
     RESEND_TIMEOUT_MS: String(TIMEOUT_MS),
   });
 
-async function signUpWith(auth: ReturnType<typeof backend>["auth"], email: string, otp: string | undefined) {
+async function signUpWith(auth: ReturnType<typeof setup>["auth"], email: string, otp: string | undefined) {
   const response = await auth.post("/sign-in/email-otp", { email, otp, username: "ann" });
   return { status: response.status, body: (await response.json()) as { code?: string; token?: string } };
 }
 
 describe("codes sent through Resend", () => {
   it("sends one mail through the Resend API with the key, sender, recipient, subject and code", async () => {
-    const { auth } = withResend();
+    const { auth, written } = withResend();
     const response = await auth.sendOtp("Ann@Example.com");
     expect(response.status).toBe(200);
 
@@ -114,6 +109,11 @@ describe("codes sent through Resend", () => {
     expect(otp).toMatch(/^\d{6}$/);
     expect(mail.body.html).toContain(otp);
     expect(mail.body.subject).not.toContain(otp);
+
+    // The code is stored, but only as its keyed hash.
+    const { codes } = await written();
+    expect(codes).toHaveLength(1);
+    expect(JSON.stringify(codes)).not.toContain(otp);
   });
 
   it("writes a mail a person can trust: validity, app name, what to do if unasked, no links", async () => {
@@ -151,19 +151,21 @@ describe("codes sent through Resend", () => {
   });
 
   it("answers 503 OTP_DELIVERY_FAILED after two 500s, and the unsent code does not sign in", async () => {
-    const { auth } = withResend();
+    const { auth, written } = withResend();
     resend.fail(500, 500);
     const response = await auth.sendOtp("ann@example.com");
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ code: "OTP_DELIVERY_FAILED" });
 
     expect(resend.received).toHaveLength(2);
+    expect((await written()).codes).toEqual([]);
     const refused = await signUpWith(auth, "ann@example.com", codeIn(resend.received[1]));
     expect(refused).toMatchObject({ status: 400, body: { code: "INVALID_OTP" } });
+    expect((await written()).users).toEqual([]);
   });
 
   it("gives up on a stalled API within the timeout, answers 503 and leaves no usable code", async () => {
-    const { auth } = withResend();
+    const { auth, written } = withResend();
     resend.stall(2, 2_000);
     const started = Date.now();
     const response = await auth.sendOtp("ann@example.com");
@@ -172,18 +174,20 @@ describe("codes sent through Resend", () => {
     expect(await response.json()).toMatchObject({ code: "OTP_DELIVERY_FAILED" });
     // Two attempts and one short backoff, far below the stall.
     expect(elapsed).toBeLessThan(1_500);
+    expect((await written()).codes).toEqual([]);
 
     const refused = await signUpWith(auth, "ann@example.com", codeIn(resend.received[1]));
     expect(refused).toMatchObject({ status: 400, body: { code: "INVALID_OTP" } });
   });
 
   it("answers 502 without retrying when Resend refuses the mail (4xx)", async () => {
-    const { auth } = withResend();
+    const { auth, written } = withResend();
     resend.fail(422);
     const response = await auth.sendOtp("ann@example.com");
     expect(response.status).toBe(502);
     expect(await response.json()).toMatchObject({ code: "OTP_DELIVERY_FAILED" });
     expect(resend.received).toHaveLength(1);
+    expect((await written()).codes).toEqual([]);
   });
 
   it("answers 503 when the API cannot be reached at all", async () => {

@@ -11,9 +11,9 @@ import schema from "./schema";
 const modules = import.meta.glob("./**/*.*s");
 const authModules = import.meta.glob("./betterAuth/**/*.*s");
 
-export function setup() {
+export function setup(options: { captureMail?: boolean } = {}) {
   const t = convexTest(schema, modules);
-  const auth = authTest(t, { schema: authSchema, modules: authModules });
+  const auth = authTest(t, { schema: authSchema, modules: authModules, ...options });
 
   // convex-test can run code inside a component (runtime API, not in its type declarations).
   const inAuthComponent = <T>(handler: (ctx: { db: any }) => Promise<T>): Promise<T> =>

@@ -1,6 +1,6 @@
 import type { GenericEndpointContext, HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
+import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import { deliver, maskEmail, type OtpMail, type OtpSender, type OtpType } from "./mail.js";
 
 /** The key under which Better Auth's emailOTP stores the code just sent to `email`. */
@@ -11,12 +11,12 @@ function otpIdentifier(type: OtpType, email: string, ctx: GenericEndpointContext
   return current ? `change-email-otp-${current}-${email}` : undefined;
 }
 
-/** The client's answer for a failed delivery: the sender's own `APIError`, else a 502. */
+/** The client's answer for a failed delivery: the sender's own `APIError`, else a 503. */
 function deliveryError(error: unknown, mail: OtpMail): APIError {
   if (error instanceof APIError) return error;
   const reason = error instanceof Error ? error.message : String(error);
   console.error(`[otp-onboarding] ${mail.type} code mail to ${maskEmail(mail.to)} not sent: ${reason}`);
-  return APIError.from("BAD_GATEWAY", OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED);
+  return APIError.from(ERROR_STATUS.OTP_DELIVERY_FAILED, OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED);
 }
 
 /**

@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   EMAIL_TAKEN: "CONFLICT",
   ONBOARDING_FAILED: "INTERNAL_SERVER_ERROR",
   FORBIDDEN: "FORBIDDEN",
+  // A mail the provider refused (4xx: a configuration problem) answers 502 instead.
+  OTP_DELIVERY_FAILED: "SERVICE_UNAVAILABLE",
 } as const satisfies Record<OtpOnboardingErrorCode, string>;
 
 /** The status for any error code, the plugin's or a consumer's. */

@@ -13,7 +13,21 @@ export type OtpMail = {
   appName: string;
 };
 
-/** Delivers codes. `name` is what the plugin logs to say which sender is active (never a key). */
+/**
+ * Delivers codes. `name` says in logs which sender is active (never a key). `send` resolves once
+ * the mail is accepted; when it throws, the plugin discards the code and answers
+ * `OTP_DELIVERY_FAILED` (503, or the status of an `APIError` it throws). Keep it bounded in time.
+ *
+ * ```ts
+ * const postmark: OtpSender = {
+ *   name: "Postmark",
+ *   async send(mail) {
+ *     const { subject, text, html } = otpMessage(mail);
+ *     await postmarkClient.sendEmail({ From: "codes@acme.dev", To: mail.to, Subject: subject, TextBody: text, HtmlBody: html });
+ *   },
+ * };
+ * ```
+ */
 export type OtpSender = {
   name: string;
   send(mail: OtpMail): Promise<void>;

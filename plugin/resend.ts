@@ -1,6 +1,6 @@
 import { APIError } from "better-auth/api";
 import { Resend } from "resend";
-import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
+import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import { maskEmail, type OtpMail, type OtpSender } from "./mail.js";
 import { composeOtpMessage, type OtpMessageOverride } from "./otp-mail.js";
 
@@ -139,7 +139,7 @@ export function resendSender(options: ResendSenderOptions): OtpSender {
       if (!failure) return;
       console.error(`[otp-onboarding] Resend: ${mail.type} code mail to ${to} not sent (${failure.reason})`);
       throw APIError.from(
-        failure.transient ? "SERVICE_UNAVAILABLE" : "BAD_GATEWAY",
+        failure.transient ? ERROR_STATUS.OTP_DELIVERY_FAILED : "BAD_GATEWAY",
         OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED,
       );
     },
