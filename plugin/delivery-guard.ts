@@ -35,9 +35,9 @@ export function guardDelivery(sender: OtpSender) {
       await deliver(sender, mail);
     } catch (error) {
       if (!ctx) throw error;
+      failures.set(ctx.context, deliveryError(error, mail));
       const identifier = otpIdentifier(mail.type, mail.to, ctx);
       if (identifier) await ctx.context.internalAdapter.deleteVerificationByIdentifier(identifier);
-      failures.set(ctx.context, deliveryError(error, mail));
     }
   }
 

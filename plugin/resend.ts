@@ -2,7 +2,7 @@ import { APIError } from "better-auth/api";
 import { Resend } from "resend";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import { maskEmail, type OtpMail, type OtpSender } from "./mail.js";
-import { composeOtpMessage, type OtpMessageOverride } from "./otp-mail.js";
+import { composeOtpMessage, type OtpMessage, type OtpMessageOverride } from "./otp-mail.js";
 
 /** Options of {@link resendSender}. */
 export type ResendSenderOptions = {
@@ -87,8 +87,7 @@ export function resendSender(options: ResendSenderOptions): OtpSender {
   const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : {});
   const from = options.from.trim();
 
-  async function attempt(mail: OtpMail, idempotencyKey: string): Promise<Failure | undefined> {
-    const message = composeOtpMessage(mail, options.message);
+  async function attempt(mail: OtpMail, message: OtpMessage, idempotencyKey: string): Promise<Failure | undefined> {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     // The abort ends the request; the race bounds the wait even if a runtime ignores the signal.
@@ -113,11 +112,14 @@ export function resendSender(options: ResendSenderOptions): OtpSender {
       .then(({ error }): Failure | undefined => {
         if (!error) return undefined;
         const status = error.statusCode;
-        const transient = status == null || status === 429 || status >= 500;
+        // 409 concurrent_idempotent_requests: the previous attempt is still being processed.
+        const transient =
+          status == null || status === 429 || status >= 500 || error.name === "concurrent_idempotent_requests";
         // Resend's messages may quote the recipient; keep addresses masked in the logs.
-        const text = error.message.replace(EMAIL_PATTERN, maskEmail);
-        return { transient, reason: `${status ?? "no response"} ${error.name}: ${text}` };
-      });
+        const text = String(error.message ?? "").replace(EMAIL_PATTERN, maskEmail);
+        return { transient, reason: `${status ?? "no response"} ${error.name ?? "error"}: ${text}` };
+      })
+      .catch((error: unknown) => ({ transient: true, reason: String(error) }));
     try {
       return await Promise.race([sent, timedOut]);
     } finally {
@@ -128,13 +130,15 @@ export function resendSender(options: ResendSenderOptions): OtpSender {
   return {
     name: `Resend (from ${from})`,
     async send(mail) {
+      // One message and one key for both attempts: Resend then sends at most one mail.
+      const message = composeOtpMessage(mail, options.message);
       const idempotencyKey = `otp-${crypto.randomUUID()}`;
       const to = maskEmail(mail.to);
-      let failure = await attempt(mail, idempotencyKey);
+      let failure = await attempt(mail, message, idempotencyKey);
       if (failure?.transient) {
         console.warn(`[otp-onboarding] Resend: ${mail.type} code mail to ${to} failed (${failure.reason}); retrying once`);
         await sleep(retryDelayMs);
-        failure = await attempt(mail, idempotencyKey);
+        failure = await attempt(mail, message, idempotencyKey);
       }
       if (!failure) return;
       console.error(`[otp-onboarding] Resend: ${mail.type} code mail to ${to} not sent (${failure.reason})`);
