@@ -24,7 +24,6 @@ export {
 } from "./mail.js";
 export type { OtpOnboardingOptions } from "./options.js";
 export {
-  composeOtpMessage,
   otpMessage,
   otpSubject,
   type OtpMessage,
