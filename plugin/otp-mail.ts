@@ -56,6 +56,11 @@ export function otpMessage(mail: OtpMail): OtpMessage {
   const app = escapeHtml(mail.appName);
   const html = `<!doctype html>
 <html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>${escapeHtml(otpSubject(mail))}</title>
+  </head>
   <body style="margin:0;padding:24px;background:#f6f6f6;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1a1a1a">
     <div style="max-width:480px;margin:0 auto;padding:32px;background:#ffffff;border-radius:8px">
       <p style="margin:0 0 16px;font-size:16px">Your code to ${escapeHtml(purpose)}:</p>
