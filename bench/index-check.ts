@@ -1,10 +1,11 @@
 /**
  * The static check that every database query reads through an index: each `db.query("table")`
  * chain must call `.withIndex(...)` (or `.withSearchIndex`) before it reads, and never `.filter(...)`,
- * which scans. A query the check cannot follow to its read in one expression fails too.
+ * which scans. A query the check cannot follow to its read in one expression fails too. Only code
+ * that is deployed is checked: tests may scan their small tables.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import ts from "typescript";
 
 /** A query that does not use an index, where it is. */
@@ -73,18 +74,32 @@ export function checkSource(file: string, text: string) {
   return { queries, unindexed };
 }
 
-const isChecked = (file: string) =>
-  /\.(ts|tsx)$/.test(file) && !file.endsWith(".d.ts") && !file.includes(".test.") && !file.includes("_generated");
+// The plugin's convex-test kit runs in tests only, never in a deployment.
+const TEST_ONLY = new Set(["plugin/test.ts"]);
 
-/** Checks every deployed source file under `dirs` (tests and `_generated` left out). */
+/**
+ * Whether Convex would deploy `file` (relative to the repository): the CLI skips `_generated/`,
+ * and files whose name has more than one dot (`*.test.ts`, `test.setup.ts`, `auth.config.ts`).
+ */
+function isDeployed(file: string) {
+  const base = basename(file);
+  return (
+    /\.(ts|tsx|js|mjs)$/.test(base) &&
+    (base.match(/\./g) ?? []).length === 1 &&
+    !file.split(sep).includes("_generated") &&
+    !TEST_ONLY.has(file.split(sep).join("/"))
+  );
+}
+
+/** Checks every deployed source file under `dirs` (relative to `root`). */
 export function checkIndexes(root: string, dirs: string[]) {
   let files = 0;
   let queries = 0;
   const unindexed: UnindexedQuery[] = [];
   for (const dir of dirs) {
     for (const file of readdirSync(join(root, dir), { recursive: true, encoding: "utf8" })) {
-      if (!isChecked(file)) continue;
       const path = join(root, dir, file);
+      if (!isDeployed(relative(root, path))) continue;
       const result = checkSource(relative(root, path), readFileSync(path, "utf8"));
       files += 1;
       queries += result.queries;
