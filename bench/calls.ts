@@ -88,14 +88,16 @@ function countedFunction(func: Registered, name: string, log: CallLog): Register
     try {
       const result = await enclosing.run(true, () => func._handler(inner, args));
       // Read before the transaction ends: nested calls have folded their reads into it by now.
-      if (topLevel) log.documentsRead += (await ctx.meta.getTransactionMetrics()).documentsRead.used;
+      if (topLevel)
+        log.documentsRead += (await ctx.meta.getTransactionMetrics()).documentsRead.used;
       return result;
     } finally {
       call.table = tables.size > 0 ? [...tables].sort().join(", ") : (modelOf(args) ?? "");
     }
   };
   return new Proxy(func, {
-    get: (target, key, receiver) => (key === "_handler" ? handler : Reflect.get(target, key, receiver)),
+    get: (target, key, receiver) =>
+      key === "_handler" ? handler : Reflect.get(target, key, receiver),
   });
 }
 
@@ -114,7 +116,9 @@ export function countedModules(modules: ModuleMap, log: CallLog, component?: str
         return Object.fromEntries(
           Object.entries(exports).map(([exportName, value]) => [
             exportName,
-            isRegistered(value) ? countedFunction(value, `${prefix}${modulePath}:${exportName}`, log) : value,
+            isRegistered(value)
+              ? countedFunction(value, `${prefix}${modulePath}:${exportName}`, log)
+              : value,
           ]),
         );
       };

@@ -52,5 +52,9 @@ export function measureColdStart(
     samples.push(JSON.parse(output.trim().split("\n").at(-1)!));
   }
   const pick = (key: keyof ColdStart) => median(samples.map((sample) => sample[key]));
-  return { loadMs: pick("loadMs"), firstRequestMs: pick("firstRequestMs"), warmRequestMs: pick("warmRequestMs") };
+  return {
+    loadMs: pick("loadMs"),
+    firstRequestMs: pick("firstRequestMs"),
+    warmRequestMs: pick("warmRequestMs"),
+  };
 }

@@ -15,8 +15,11 @@ const READS = new Set(["collect", "first", "unique", "take", "paginate"]);
 const INDEXES = new Set(["withIndex", "withSearchIndex"]);
 
 /** Whether `call` is `<db>.query(...)`: a table named by a string, or a receiver called `db`. */
-function isDbQuery(call: ts.CallExpression): call is ts.CallExpression & { expression: ts.PropertyAccessExpression } {
-  if (!ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== "query") return false;
+function isDbQuery(
+  call: ts.CallExpression,
+): call is ts.CallExpression & { expression: ts.PropertyAccessExpression } {
+  if (!ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== "query")
+    return false;
   const [table] = call.arguments;
   const receiver = call.expression.expression;
   const receiverName = ts.isPropertyAccessExpression(receiver)

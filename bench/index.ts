@@ -41,7 +41,8 @@ let failed = false;
 // @convex-dev/better-auth warns when an adapter query finds no index for its where clause.
 const unindexedAtRunTime = new Set<string>();
 const noteUnindexed = (warning: string) => {
-  if (warning.includes("without an index")) unindexedAtRunTime.add(warning.replace(/\s+/g, " ").trim());
+  if (warning.includes("without an index"))
+    unindexedAtRunTime.add(warning.replace(/\s+/g, " ").trim());
 };
 
 console.log(
@@ -51,7 +52,9 @@ console.log(
 
 // ---- Static check: every query reads through an index ------------------------------------------
 console.log(heading("Static index check (convex/, plugin/)"));
-const selfCheck = KNOWN_UNINDEXED.filter((code) => checkSource("self-check.ts", code).unindexed.length === 0);
+const selfCheck = KNOWN_UNINDEXED.filter(
+  (code) => checkSource("self-check.ts", code).unindexed.length === 0,
+);
 if (selfCheck.length > 0) {
   failed = true;
   console.log(`FAIL: the check let these unindexed queries pass: ${selfCheck.join("; ")}`);
@@ -59,11 +62,18 @@ if (selfCheck.length > 0) {
 const indexCheck = checkIndexes(root, ["convex", "plugin"]);
 if (indexCheck.unindexed.length > 0) {
   failed = true;
-  console.log(table(["file:line", "query", "problem"], indexCheck.unindexed.map((q) => [`${q.file}:${q.line}`, q.code, q.problem])));
+  console.log(
+    table(
+      ["file:line", "query", "problem"],
+      indexCheck.unindexed.map((q) => [`${q.file}:${q.line}`, q.code, q.problem]),
+    ),
+  );
 }
 console.log(
   `${indexCheck.queries} queries in ${indexCheck.files} files; ` +
-    (indexCheck.unindexed.length === 0 ? "all read through an index (no .filter)" : `${indexCheck.unindexed.length} FAIL`) +
+    (indexCheck.unindexed.length === 0
+      ? "all read through an index (no .filter)"
+      : `${indexCheck.unindexed.length} FAIL`) +
     `; the checker rejects all ${KNOWN_UNINDEXED.length} known-bad samples: ${selfCheck.length === 0 ? "yes" : "NO"}`,
 );
 
@@ -88,7 +98,11 @@ async function interleaved(setups: Setup[], count: number): Promise<Measured[][]
   return results;
 }
 
-console.log(heading(`Sign-up time: baseline vs plugin, ${PAIRS} interleaved pairs after ${WARM_UP} warm-up pairs`));
+console.log(
+  heading(
+    `Sign-up time: baseline vs plugin, ${PAIRS} interleaved pairs after ${WARM_UP} warm-up pairs`,
+  ),
+);
 const baseline = startSetup("baseline");
 const plugin = startSetup("plugin");
 const [baseRuns, pluginRuns] = await quietly(async () => {
@@ -97,7 +111,12 @@ const [baseRuns, pluginRuns] = await quietly(async () => {
 }, noteUnindexed);
 const baseTimes = summary(baseRuns.map((run) => run.ms));
 const pluginTimes = summary(pluginRuns.map((run) => run.ms));
-const ratios = summary(pairRatios(pluginRuns.map((run) => run.ms), baseRuns.map((run) => run.ms)));
+const ratios = summary(
+  pairRatios(
+    pluginRuns.map((run) => run.ms),
+    baseRuns.map((run) => run.ms),
+  ),
+);
 console.log(
   table(
     ["setup", "sign-ups", "median ms", "p95 ms"],
@@ -107,8 +126,12 @@ console.log(
     ],
   ),
 );
-console.log(`plugin/baseline per pair: median ${ratios.median.toFixed(2)}, p95 ${ratios.p95.toFixed(2)}`);
-console.log("(send code + sign in with it, the user, its session and onboarding written inside; the welcome mail runs after, untimed)");
+console.log(
+  `plugin/baseline per pair: median ${ratios.median.toFixed(2)}, p95 ${ratios.p95.toFixed(2)}`,
+);
+console.log(
+  "(send code + sign in with it, the user, its session and onboarding written inside; the welcome mail runs after, untimed)",
+);
 
 // ---- Calls per sign-up --------------------------------------------------------------------------
 console.log(heading("Convex function calls per sign-up"));
@@ -120,18 +143,39 @@ const callsOf = (runs: Measured[]) => {
 };
 const baseCalls = callsOf(baseRuns);
 const pluginCalls = callsOf(pluginRuns);
-for (const [name, calls] of [["baseline", baseCalls], ["plugin", pluginCalls]] as const) {
-  if (calls.min !== calls.max) console.log(`note: ${name} made ${calls.min}–${calls.max} calls per sign-up; the table shows the last`);
+for (const [name, calls] of [
+  ["baseline", baseCalls],
+  ["plugin", pluginCalls],
+] as const) {
+  if (calls.min !== calls.max)
+    console.log(
+      `note: ${name} made ${calls.min}–${calls.max} calls per sign-up; the table shows the last`,
+    );
 }
 const kindCounts = (calls: Call[]) => countBy(calls, (call) => call.kind);
 const [baseKinds, pluginKinds] = [kindCounts(baseCalls.calls), kindCounts(pluginCalls.calls)];
-const kindLabel: Record<CallKind, string> = { http: "HTTP action", query: "query", mutation: "mutation", action: "action" };
+const kindLabel: Record<CallKind, string> = {
+  http: "HTTP action",
+  query: "query",
+  mutation: "mutation",
+  action: "action",
+};
 console.log(
   table(
     ["kind", "baseline", "plugin", "added"],
     [
-      ...KINDS.map((kind) => [kindLabel[kind], baseKinds.get(kind) ?? 0, pluginKinds.get(kind) ?? 0, (pluginKinds.get(kind) ?? 0) - (baseKinds.get(kind) ?? 0)]),
-      ["total", baseCalls.calls.length, pluginCalls.calls.length, pluginCalls.calls.length - baseCalls.calls.length],
+      ...KINDS.map((kind) => [
+        kindLabel[kind],
+        baseKinds.get(kind) ?? 0,
+        pluginKinds.get(kind) ?? 0,
+        (pluginKinds.get(kind) ?? 0) - (baseKinds.get(kind) ?? 0),
+      ]),
+      [
+        "total",
+        baseCalls.calls.length,
+        pluginCalls.calls.length,
+        pluginCalls.calls.length - baseCalls.calls.length,
+      ],
     ],
   ),
 );
@@ -141,31 +185,65 @@ console.log(
 );
 
 const functionCalls = (calls: Call[]) => calls.filter((call) => call.kind !== "http");
-const tableCounts = (calls: Call[]) => countBy(functionCalls(calls), (call) => call.table || "(none)");
+const tableCounts = (calls: Call[]) =>
+  countBy(functionCalls(calls), (call) => call.table || "(none)");
 const [baseTables, pluginTables] = [tableCounts(baseCalls.calls), tableCounts(pluginCalls.calls)];
 const tables = [...new Set([...baseTables.keys(), ...pluginTables.keys()])].sort();
-console.log("\nby table (function calls; a call is listed under the tables its ctx.db queried or inserted into)");
-console.log(table(["table", "baseline", "plugin", "added"], tables.map((name) => [name, baseTables.get(name) ?? 0, pluginTables.get(name) ?? 0, (pluginTables.get(name) ?? 0) - (baseTables.get(name) ?? 0)])));
+console.log(
+  "\nby table (function calls; a call is listed under the tables its ctx.db queried or inserted into)",
+);
+console.log(
+  table(
+    ["table", "baseline", "plugin", "added"],
+    tables.map((name) => [
+      name,
+      baseTables.get(name) ?? 0,
+      pluginTables.get(name) ?? 0,
+      (pluginTables.get(name) ?? 0) - (baseTables.get(name) ?? 0),
+    ]),
+  ),
+);
 
 const callKey = (call: Call) => `${call.kind}\t${call.name}\t${call.table}`;
-const [baseByFn, pluginByFn] = [countBy(baseCalls.calls, callKey), countBy(pluginCalls.calls, callKey)];
+const [baseByFn, pluginByFn] = [
+  countBy(baseCalls.calls, callKey),
+  countBy(pluginCalls.calls, callKey),
+];
 const fnKeys = [...new Set([...baseByFn.keys(), ...pluginByFn.keys()])];
 console.log("\nwhere the calls go (function, table)");
 console.log(
   table(
     ["kind", "function", "table", "baseline", "plugin", "added"],
-    fnKeys.map((key) => [...key.split("\t"), baseByFn.get(key) ?? 0, pluginByFn.get(key) ?? 0, (pluginByFn.get(key) ?? 0) - (baseByFn.get(key) ?? 0)]),
+    fnKeys.map((key) => [
+      ...key.split("\t"),
+      baseByFn.get(key) ?? 0,
+      pluginByFn.get(key) ?? 0,
+      (pluginByFn.get(key) ?? 0) - (baseByFn.get(key) ?? 0),
+    ]),
   ),
 );
 console.log("\nplugin sign-up, call by call");
-console.log(table(["#", "kind", "function", "table"], pluginCalls.calls.map((call, i) => [i + 1, call.kind, call.name, call.table])));
-console.log(`documents read per sign-up (median): baseline ${median(baseRuns.map((r) => r.documentsRead))}, plugin ${median(pluginRuns.map((r) => r.documentsRead))}`);
+console.log(
+  table(
+    ["#", "kind", "function", "table"],
+    pluginCalls.calls.map((call, i) => [i + 1, call.kind, call.name, call.table]),
+  ),
+);
+console.log(
+  `documents read per sign-up (median): baseline ${median(baseRuns.map((r) => r.documentsRead))}, plugin ${median(pluginRuns.map((r) => r.documentsRead))}`,
+);
 
 // ---- Scale --------------------------------------------------------------------------------------
 // The baseline is seeded and measured too: it separates what the plugin costs at scale from what
 // the local runtime costs (convex-test answers each query by scanning its in-memory tables).
-console.log(heading(`Scale: sign-up with ${SCALE_USERS.join(" and ")} existing users, ${SCALE_PAIRS} interleaved rounds`));
-const scaleCases = (["plugin", "baseline"] as const).flatMap((name) => SCALE_USERS.map((users) => ({ name, users })));
+console.log(
+  heading(
+    `Scale: sign-up with ${SCALE_USERS.join(" and ")} existing users, ${SCALE_PAIRS} interleaved rounds`,
+  ),
+);
+const scaleCases = (["plugin", "baseline"] as const).flatMap((name) =>
+  SCALE_USERS.map((users) => ({ name, users })),
+);
 const scaled: Setup[] = [];
 for (const { name, users } of scaleCases) {
   const setup = startSetup(name);
@@ -193,7 +271,9 @@ console.log(
   ),
 );
 const growth = (name: SetupName) => {
-  const [small, large] = SCALE_USERS.map((users) => scaleCases.findIndex((c) => c.name === name && c.users === users));
+  const [small, large] = SCALE_USERS.map((users) =>
+    scaleCases.findIndex((c) => c.name === name && c.users === users),
+  );
   return scaleTimes[large].median / scaleTimes[small].median;
 };
 const scaleRatio = growth("plugin");
@@ -211,15 +291,29 @@ console.log(
 if (unindexedAtRunTime.size > 0) failed = true;
 
 // ---- Bundle and cold start ----------------------------------------------------------------------
-console.log(heading(`Bundle of the HTTP entry (esbuild as the Convex CLI) and cold start (median of ${COLD_RUNS} fresh processes)`));
+console.log(
+  heading(
+    `Bundle of the HTTP entry (esbuild as the Convex CLI) and cold start (median of ${COLD_RUNS} fresh processes)`,
+  ),
+);
 const child = await buildColdStartChild(outDir);
-const bundles: Record<SetupName, { kb: number; gzipKb: number; cold: ReturnType<typeof measureColdStart> }> = {} as never;
+const bundles: Record<
+  SetupName,
+  { kb: number; gzipKb: number; cold: ReturnType<typeof measureColdStart> }
+> = {} as never;
 for (const name of ["baseline", "plugin"] as const) {
   const dir = appDir(name);
   const http = await bundleEntry(join(dir, "http.ts"), join(outDir, name));
-  const adapter = await bundleEntry(join(dir, "betterAuth/adapter.ts"), join(outDir, name, "betterAuth"));
+  const adapter = await bundleEntry(
+    join(dir, "betterAuth/adapter.ts"),
+    join(outDir, name, "betterAuth"),
+  );
   const cold = measureColdStart(child, name, { http: http.file, adapter: adapter.file }, COLD_RUNS);
-  bundles[name] = { kb: Math.round(http.bytes / 1000), gzipKb: Math.round(http.gzipBytes / 1000), cold };
+  bundles[name] = {
+    kb: Math.round(http.bytes / 1000),
+    gzipKb: Math.round(http.gzipBytes / 1000),
+    cold,
+  };
 }
 console.log(
   table(
@@ -234,9 +328,13 @@ console.log(
     ]),
   ),
 );
-console.log("(load: parse and run the HTTP bundle; first request: send-verification-otp from a fresh process, the loads included)");
+console.log(
+  "(load: parse and run the HTTP bundle; first request: send-verification-otp from a fresh process, the loads included)",
+);
 
-console.log(`\ntotal bench time ${(performance.now() - started) / 1000 | 0} s${failed ? " — FAILED: see the index checks" : ""}`);
+console.log(
+  `\ntotal bench time ${((performance.now() - started) / 1000) | 0} s${failed ? " — FAILED: see the index checks" : ""}`,
+);
 console.log(
   `BENCH ratio_median=${ratios.median.toFixed(2)} calls_plugin=${pluginCalls.calls.length} ` +
     `calls_baseline=${baseCalls.calls.length} scale_ratio=${scaleRatio.toFixed(2)} bundle_kb=${bundles.plugin.kb}`,

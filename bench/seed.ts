@@ -55,7 +55,13 @@ export async function seedUsers(setup: Setup, count: number) {
       const ctx = anyCtx as unknown as MutationCtx;
       for (const [n, userId] of userIds.entries()) {
         const username = `seed${indexes[n]}`;
-        await ctx.db.insert("profiles", { userId, username, displayName: username, role: "member", bio: "" });
+        await ctx.db.insert("profiles", {
+          userId,
+          username,
+          displayName: username,
+          role: "member",
+          bio: "",
+        });
         await ctx.db.insert("onboardings", { userId, version: 1, onboardedAt: now });
       }
     });

@@ -17,7 +17,11 @@ import { moduleMap } from "./modules.js";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const apps = {
-  baseline: { dir: join(root, "bench/baseline"), schema: baselineSchema, authSchema: baselineAuthSchema },
+  baseline: {
+    dir: join(root, "bench/baseline"),
+    schema: baselineSchema,
+    authSchema: baselineAuthSchema,
+  },
   plugin: { dir: join(root, "convex"), schema: pluginSchema, authSchema: pluginAuthSchema },
 };
 
