@@ -51,8 +51,9 @@ type Registered = ((...args: unknown[]) => unknown) & {
 const isRegistered = (value: unknown): value is Registered =>
   typeof value === "function" && "_handler" in value;
 
-// Set while a counted query or mutation runs: a call made inside one is part of its transaction.
-const enclosing = new AsyncLocalStorage<true>();
+// The counted call a nested one runs inside. Work scheduled from a call inherits this context too,
+// but runs after the call has ended, as a transaction of its own: hence `running`.
+const enclosing = new AsyncLocalStorage<{ running: boolean }>();
 
 /** The Better Auth model a component adapter call is about (`model`, or `input.model`). */
 function modelOf(args: any): string | undefined {
@@ -84,14 +85,16 @@ function countedFunction(func: Registered, name: string, log: CallLog): Register
     const call: Call = { kind, name, table: "" };
     log.record(call);
     const inner = ctx.db ? { ...ctx, db: tracedDb(ctx.db, tables) } : ctx;
-    const topLevel = kind !== "action" && !enclosing.getStore();
+    const topLevel = kind !== "action" && !enclosing.getStore()?.running;
+    const self = { running: true };
     try {
-      const result = await enclosing.run(true, () => func._handler(inner, args));
+      const result = await enclosing.run(self, () => func._handler(inner, args));
       // Read before the transaction ends: nested calls have folded their reads into it by now.
       if (topLevel)
         log.documentsRead += (await ctx.meta.getTransactionMetrics()).documentsRead.used;
       return result;
     } finally {
+      self.running = false;
       call.table = tables.size > 0 ? [...tables].sort().join(", ") : (modelOf(args) ?? "");
     }
   };
