@@ -1,7 +1,7 @@
 import type { BetterAuthPlugin, User } from "better-auth";
 import { createAuthEndpoint } from "better-auth/api";
 import { emailOTP } from "better-auth/plugins/email-otp";
-import { z } from "zod";
+import * as z from "zod";
 import { guardUserCreation } from "./creation-guard.js";
 import { guardDelivery } from "./delivery-guard.js";
 import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
