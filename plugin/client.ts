@@ -6,6 +6,16 @@ import type { otpOnboarding } from "./index.js";
 import type { SignUpFieldsSchema } from "./validation.js";
 
 /**
+ * Every code a sign-in by email code can fail with: the plugin's and Better Auth emailOTP's.
+ * (`authClient.$ERROR_CODES` has the same, as types only; this is the value to compare with.)
+ *
+ * ```ts
+ * if (error.code === OTP_CLIENT_ERROR_CODES.INVALID_OTP.code) ...
+ * ```
+ */
+export const OTP_CLIENT_ERROR_CODES = { ...EMAIL_OTP_ERROR_CODES, ...OTP_ONBOARDING_ERROR_CODES };
+
+/**
  * The Better Auth client plugin for {@link otpOnboarding}. Given the type of the server's sign-up
  * schema, it types `signIn.emailOtp` from it, so a wrong field fails to compile; it exposes every
  * error code (the plugin's and emailOTP's) as `authClient.$ERROR_CODES`.
@@ -32,6 +42,6 @@ export function otpOnboardingClient<Fields extends SignUpFieldsSchema = SignUpFi
         signal: "$sessionSignal",
       },
     ],
-    $ERROR_CODES: { ...EMAIL_OTP_ERROR_CODES, ...OTP_ONBOARDING_ERROR_CODES },
+    $ERROR_CODES: OTP_CLIENT_ERROR_CODES,
   } satisfies BetterAuthClientPlugin;
 }

@@ -4,9 +4,9 @@
  * data lives in memory and a restart starts empty.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildAppIfStale } from "./build-app.js";
 import { loadDeployment } from "./deployment.js";
 import { usesDevMailbox } from "./dev-mailbox.js";
 import { logRuntimeFailure } from "./log.js";
@@ -38,9 +38,7 @@ const { createAuthOptions } = await deployment.load("auth.ts");
 // The component reads these options without a ctx too; only the plugin list is looked at here.
 const devMailbox = usesDevMailbox(createAuthOptions({}));
 
-if (!existsSync(path.join(appDir, "index.html"))) {
-  console.warn("The example app is not built yet: run `npm start` (it builds it) or `npx vite build`.");
-}
+buildAppIfStale(repo);
 
 const server = createRuntimeServer(origin, runtimeRoutes({ origin, deployment, devMailbox, appDir }));
 server.on("error", (error) => {

@@ -29,7 +29,8 @@ export function staticFiles(root: string) {
   return async function serve(request: Request): Promise<Response | undefined> {
     if (request.method !== "GET" && request.method !== "HEAD") return undefined;
     const { pathname } = new URL(request.url);
-    const file = path.join(root, path.normalize(decodeURIComponent(pathname)));
+    const wanted = pathname.endsWith("/") ? `${pathname}index.html` : pathname;
+    const file = path.join(root, path.normalize(decodeURIComponent(wanted)));
     if (!file.startsWith(root + path.sep) && file !== root) return undefined;
     const immutable = pathname.startsWith("/assets/");
     const found = await fileResponse(file, immutable ? "public, max-age=31536000, immutable" : "no-cache");
