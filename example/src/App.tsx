@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { authClient } from "./auth-client";
 import type { AuthError } from "./auth-errors";
 import { Card } from "./components/Card";
@@ -21,6 +21,11 @@ type Step =
 export function App() {
   const session = authClient.useSession();
   const [step, setStep] = useState<Step>({ name: "start", tab: "sign-up" });
+  const signedIn = Boolean(session.data);
+  // Once signed in, the way back after signing out is the sign-in form, not the old code step.
+  useEffect(() => {
+    if (signedIn) setStep({ name: "start", tab: "sign-in" });
+  }, [signedIn]);
 
   if (session.isPending) {
     return (
