@@ -1,5 +1,5 @@
 import { v } from "convex/values";
-import { ConvexError } from "convex/values";
+import { onboardingError } from "../plugin/onboarding";
 import { toSignUpIssues } from "../plugin/validation";
 import { userMutation, userQuery } from "./functions";
 import { profileUpdate } from "./signUpFields";
@@ -49,11 +49,7 @@ export const update = userMutation({
   handler: async (ctx, { profileId, ...changes }) => {
     const parsed = profileUpdate.safeParse(changes);
     if (!parsed.success) {
-      throw new ConvexError({
-        code: "INVALID_SIGNUP_PARAMS",
-        message: "Invalid profile fields",
-        issues: toSignUpIssues(parsed.error),
-      });
+      throw onboardingError("INVALID_SIGNUP_PARAMS", { issues: toSignUpIssues(parsed.error) });
     }
     await ctx.db.patch(profileId, parsed.data);
     return null;

@@ -11,5 +11,7 @@ export default defineSchema({
     displayName: v.string(),
     role: v.literal("member"),
     bio: v.string(),
-  }).index("by_userId", ["userId"]),
+  })
+    .index("by_userId", ["userId"])
+    .index("by_username", ["username"]),
 });

@@ -4,7 +4,7 @@ import {
   type GenericMutationCtx,
   type GenericQueryCtx,
 } from "convex/server";
-import { ConvexError, v, type Infer } from "convex/values";
+import { ConvexError, v, type Infer, type Value } from "convex/values";
 import { OTP_ONBOARDING_ERROR_CODES, type OtpOnboardingErrorCode } from "./error-codes.js";
 
 /** The once-marker: one row per onboarded user, written in the same transaction as the user. */
@@ -135,8 +135,14 @@ export function isOnboardingError(
   return isConvexErrorWithCode(error) && Object.hasOwn(OTP_ONBOARDING_ERROR_CODES, error.data.code);
 }
 
-/** Throws the plugin's `ConvexError` for `code`, with its standard message. */
-export function onboardingError(code: OtpOnboardingErrorCode): ConvexError<{ code: string; message: string }> {
+/**
+ * The plugin's `ConvexError` for `code`, with its standard message and any extra data
+ * (e.g. `{ issues }`), ready to throw.
+ */
+export function onboardingError(
+  code: OtpOnboardingErrorCode,
+  details: Record<string, Value> = {},
+): ConvexError<Record<string, Value>> {
   const { message } = OTP_ONBOARDING_ERROR_CODES[code];
-  return new ConvexError({ code, message });
+  return new ConvexError({ ...details, code, message });
 }
