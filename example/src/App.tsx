@@ -78,7 +78,7 @@ export function App() {
         {tab("sign-up", "Create account")}
         {tab("sign-in", "Sign in")}
       </div>
-      {step.notice ? <p className="notice" role="status">{step.notice}</p> : null}
+      {step.notice ? <p className="notice info" role="status">{step.notice}</p> : null}
       {step.tab === "sign-up" ? (
         <SignUpForm
           onCodeSent={toCode}

@@ -21,6 +21,8 @@ export function codeErrorMessage(error: AuthError): string {
       return "Someone just took that username. Go back and choose another.";
     case codes.ONBOARDING_FAILED.code:
       return "Your account could not be set up. Please try again.";
+    case codes.OTP_DELIVERY_FAILED.code:
+      return "The code could not be sent. Try again in a moment.";
     default:
       return error.status === 429
         ? "Too many requests. Wait a minute and try again."
