@@ -8,7 +8,7 @@ import { logFunctionFailure } from "./log.js";
 export function httpActions(deployment: Deployment) {
   return async function route(request: Request): Promise<Response | undefined> {
     const url = new URL(request.url);
-    // Routed as Convex routes them: exact paths first, then the longest matching prefix.
+    // The app's own router decides, as on a deployment: exact paths, then the longest prefix.
     if (!deployment.httpRouter?.lookup(url.pathname, request.method as any)) return undefined;
     const name = `${request.method} ${url.pathname}`;
     try {

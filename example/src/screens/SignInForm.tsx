@@ -1,14 +1,13 @@
 import { useState, type FormEvent } from "react";
 import { z } from "zod";
+import { emailSchema } from "../../../plugin/validation";
 import { authClient } from "../auth-client";
 import { codeErrorMessage, type AuthError } from "../auth-errors";
 import { Field } from "../components/Field";
 import { fieldErrorsOf, validate, type FieldErrors } from "../field-errors";
 import type { PendingCode } from "./CodeForm";
 
-const signInForm = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email({ error: "Enter a valid email address" })),
-});
+const signInForm = z.object({ email: emailSchema });
 
 /** Sign in again: the email only; the code does the rest. */
 export function SignInForm({ onCodeSent }: { onCodeSent: (pending: PendingCode) => void }) {

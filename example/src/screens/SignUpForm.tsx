@@ -1,16 +1,14 @@
 import { useState, type FormEvent } from "react";
-import { z } from "zod";
 import { signUpFields } from "../../../convex/signUpFields";
+import { emailSchema } from "../../../plugin/validation";
 import { authClient } from "../auth-client";
 import { codeErrorMessage, codes, type AuthError } from "../auth-errors";
 import { Field } from "../components/Field";
 import { fieldErrorsOf, validate, type FieldErrors } from "../field-errors";
 import type { PendingCode } from "./CodeForm";
 
-// The server's own sign-up schema, plus the email: checked here first, then again by the server.
-const signUpForm = signUpFields.extend({
-  email: z.string().trim().toLowerCase().pipe(z.email({ error: "Enter a valid email address" })),
-});
+// The server's own rules (its sign-up schema and its email rule): checked here first, then again there.
+const signUpForm = signUpFields.extend({ email: emailSchema });
 
 type Values = { email: string; username: string; name: string };
 
