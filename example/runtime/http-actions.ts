@@ -1,3 +1,4 @@
+import type { RoutableMethod } from "convex/server";
 import type { Deployment } from "./deployment.js";
 import { logFunctionFailure } from "./log.js";
 
@@ -9,16 +10,15 @@ export function httpActions(deployment: Deployment) {
   return async function route(request: Request): Promise<Response | undefined> {
     const url = new URL(request.url);
     // The app's own router decides, as on a deployment: exact paths, then the longest prefix.
-    if (!deployment.httpRouter?.lookup(url.pathname, request.method as any)) return undefined;
+    if (!deployment.httpRouter?.lookup(url.pathname, request.method as RoutableMethod)) return undefined;
     const name = `${request.method} ${url.pathname}`;
     try {
       const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
-      const response = await deployment.t.fetch(`${url.pathname}${url.search}`, {
+      return await deployment.t.fetch(`${url.pathname}${url.search}`, {
         method: request.method,
         headers: request.headers,
         body,
       });
-      return response;
     } catch (error) {
       logFunctionFailure("H", name, error);
       return new Response("Internal Server Error", { status: 500 });
