@@ -38,7 +38,7 @@ function parseCall(body: unknown): CallBody | undefined {
  * with 401 before the function runs.
  */
 export function convexHttpApi(deployment: Deployment, verifyToken: TokenVerifier) {
-  return async function call(kind: FunctionKind, request: Request): Promise<Response> {
+  return async function handle(kind: FunctionKind, request: Request): Promise<Response> {
     const call = parseCall(await request.json().catch(() => undefined));
     if (!call) return badRequest("BadJsonBody", "Expected { path, format, args } as a JSON object.");
 
@@ -65,13 +65,12 @@ export function convexHttpApi(deployment: Deployment, verifyToken: TokenVerifier
     try {
       await deployment.publicFunction(call.path, kind);
       const args = jsonToConvex(encodedArgs ?? {}) as Record<string, unknown>;
-      const reference = makeFunctionReference<FunctionKind>(call.path);
-      const value =
-        kind === "query"
-          ? await runner.query(reference as any, args)
-          : kind === "mutation"
-            ? await runner.mutation(reference as any, args)
-            : await runner.action(reference as any, args);
+      const run = {
+        query: () => runner.query(makeFunctionReference<"query">(call.path), args),
+        mutation: () => runner.mutation(makeFunctionReference<"mutation">(call.path), args),
+        action: () => runner.action(makeFunctionReference<"action">(call.path), args),
+      }[kind];
+      const value = await run();
       return json(200, { status: "success", value: convexToJson(value ?? null), logLines: [] });
     } catch (error) {
       logFunctionFailure(LETTER[kind], call.path, error);

@@ -86,7 +86,7 @@ function ProfileView(props: { profile: ProfileDoc; onboarding: Onboarding; onSav
       </header>
       <p className="bio" data-testid="bio">{profile.bio || <span className="muted">No bio yet.</span>}</p>
       {onboarding ? (
-        <p className="muted small" data-testid="onboarded">
+        <p className="muted small" data-testid="onboarded" data-onboarded-at={onboarding.onboardedAt}>
           Onboarded once, on {when(onboarding.onboardedAt)} (version {onboarding.version}).
         </p>
       ) : null}
