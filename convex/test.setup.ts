@@ -4,16 +4,16 @@
  * (Two dots in the name: Convex never deploys this file.)
  */
 import { convexTest } from "convex-test";
-import { authTest, type AuthTestOptions } from "../plugin/test";
+import { authTest } from "../plugin/test";
 import authSchema from "./betterAuth/schema";
 import schema from "./schema";
 
 const modules = import.meta.glob("./**/*.*s");
 const authModules = import.meta.glob("./betterAuth/**/*.*s");
 
-export function setup(kit: Pick<AuthTestOptions, "captureMail"> = {}) {
+export function setup(options: { captureMail?: boolean } = {}) {
   const t = convexTest(schema, modules);
-  const auth = authTest(t, { schema: authSchema, modules: authModules, ...kit });
+  const auth = authTest(t, { schema: authSchema, modules: authModules, ...options });
 
   // convex-test can run code inside a component (runtime API, not in its type declarations).
   const inAuthComponent = <T>(handler: (ctx: { db: any }) => Promise<T>): Promise<T> =>

@@ -11,6 +11,7 @@ export const OTP_ONBOARDING_ERROR_CODES = defineErrorCodes({
   EMAIL_TAKEN: "Email is already registered",
   ONBOARDING_FAILED: "Could not set up the new account, please try again",
   FORBIDDEN: "You are not allowed to do this",
+  OTP_DELIVERY_FAILED: "Could not send the code, please try again in a moment",
   RATE_LIMITED: "Too many requests, please try again later",
   // Same code and message as Better Auth's emailOTP uses for one code's attempts.
   TOO_MANY_ATTEMPTS: "Too many attempts",
@@ -25,6 +26,8 @@ export const ERROR_STATUS = {
   EMAIL_TAKEN: "CONFLICT",
   ONBOARDING_FAILED: "INTERNAL_SERVER_ERROR",
   FORBIDDEN: "FORBIDDEN",
+  // A mail the provider refused (4xx: a configuration problem) answers 502 instead.
+  OTP_DELIVERY_FAILED: "SERVICE_UNAVAILABLE",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   TOO_MANY_ATTEMPTS: "FORBIDDEN",
 } as const satisfies Record<OtpOnboardingErrorCode, string>;

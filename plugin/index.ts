@@ -1,11 +1,11 @@
 import type { BetterAuthPlugin, User } from "better-auth";
 import { createAuthEndpoint } from "better-auth/api";
 import { emailOTP } from "better-auth/plugins/email-otp";
-import { z } from "zod";
+import * as z from "zod";
 import { guardUserCreation } from "./creation-guard.js";
+import { guardDelivery } from "./delivery-guard.js";
 import { errorAnswers } from "./error-answers.js";
 import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
-import { deliver } from "./mail.js";
 import { resolveOptions, type OtpOnboardingOptions } from "./options.js";
 import { createOtpStorage } from "./otp-storage.js";
 import { createOtpLimits, LIMITED_ROUTES } from "./rate-limits.js";
@@ -18,7 +18,6 @@ export {
   captureMail,
   devMailbox,
   maskEmail,
-  otpSubject,
   readDevMailbox,
   type CapturedMail,
   type OtpMail,
@@ -26,16 +25,33 @@ export {
   type OtpType,
 } from "./mail.js";
 export type { Budget, ConvexCtx, OtpOnboardingOptions, OtpRateLimits } from "./options.js";
+export {
+  otpMessage,
+  otpSubject,
+  type OtpMessage,
+  type OtpMessageOverride,
+} from "./otp-mail.js";
+export { resendSender, type ResendSenderOptions } from "./resend.js";
 export { keyedOtpHash, type OtpStorage } from "./otp-storage.js";
 export { emailSchema, type SignUpFieldsSchema, type SignUpIssue } from "./validation.js";
 
-// Type only: the body of `/sign-in/email-otp` as the client sees it, typed from the sign-up schema.
+/** The body of `/sign-in/email-otp`: email and code, plus the sign-up fields (needed for a new user). */
+type SignInBody<Fields extends SignUpFieldsSchema> = z.ZodObject<
+  { email: z.ZodString; otp: z.ZodString } & {
+    [K in keyof Fields["shape"]]: z.ZodOptional<Fields["shape"][K]>;
+  }
+>;
+
+// Type only: the endpoint as the client sees it, typed from the sign-up schema. (Mapped by hand:
+// `.partial()` on a generic schema would lose the field names.)
 const typedSignInEndpoint = <Fields extends SignUpFieldsSchema>(fields: Fields) =>
   createAuthEndpoint(
     "/sign-in/email-otp",
     {
       method: "POST",
-      body: z.object({ email: z.string(), otp: z.string() }).extend(fields.partial().shape),
+      body: z
+        .object({ email: z.string(), otp: z.string() })
+        .extend(fields.partial().shape) as unknown as SignInBody<Fields>,
     },
     async (ctx) => ctx.json({ token: "", user: {} as User }),
   );
@@ -63,6 +79,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
 ) {
   const resolved = resolveOptions(options);
   const otpStore = createOtpStorage(resolved.storage);
+  const delivery = guardDelivery(resolved.sender);
   const limits = createOtpLimits(resolved.rateLimits, otpStore, resolved.allowedAttempts);
   const emailOtp = emailOTP({
     otpLength: resolved.otpLength,
@@ -70,14 +87,17 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
     allowedAttempts: resolved.allowedAttempts,
     disableSignUp: resolved.disableSignUp,
     storeOTP: otpStore.storeOTP,
-    sendVerificationOTP: ({ email, otp, type }) =>
-      deliver(resolved.sender, {
-        to: email,
-        otp,
-        type,
-        expiresInMinutes: Math.round(resolved.expiresIn / 60),
-        appName: resolved.appName,
-      }),
+    sendVerificationOTP: ({ email, otp, type }, ctx) =>
+      delivery.sendVerificationOTP(
+        {
+          to: email,
+          otp,
+          type,
+          expiresInMinutes: Math.round(resolved.expiresIn / 60),
+          appName: resolved.appName,
+        },
+        ctx,
+      ),
   });
 
   return {
@@ -107,7 +127,9 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
     hooks: {
       // Validation first: input it refuses spends no limit.
       before: [...signUpChecks(resolved, otpStore), ...limits.before],
-      after: [...emailOtp.hooks.after, ...limits.after, ...errorAnswers],
+      // The failed-mail answer comes after emailOTP's own after hook (which may send a mail), the
+      // limits see the final answer, and every error leaves with a code.
+      after: [...emailOtp.hooks.after, delivery.answerFailure, ...limits.after, ...errorAnswers],
     },
     schema: { user: { fields: userFieldsOf(resolved.fields) } },
     $ERROR_CODES: { ...emailOtp.$ERROR_CODES, ...OTP_ONBOARDING_ERROR_CODES },
