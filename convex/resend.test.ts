@@ -164,6 +164,16 @@ describe("codes sent through Resend", () => {
     expect((await written()).users).toEqual([]);
   });
 
+  it("lets the person ask for a new code at once after a failed delivery", async () => {
+    const { auth } = withResend();
+    resend.fail(500, 500);
+    expect((await auth.sendOtp("ann@example.com")).status).toBe(503);
+
+    const again = await auth.sendOtp("ann@example.com");
+    expect(again.status).toBe(200);
+    expect((await signUpWith(auth, "ann@example.com", codeIn(resend.received[2]))).status).toBe(200);
+  });
+
   it("gives up on a stalled API within the timeout, answers 503 and leaves no usable code", async () => {
     const { auth, written } = withResend();
     resend.stall(2, 2_000);

@@ -197,6 +197,16 @@ export function createOtpLimits(
     ]);
   });
 
+  /** After a send that failed (the mail did not leave, so no code is waiting): another may follow at once. */
+  const afterSend = createAuthMiddleware(async (ctx) => {
+    if (!(ctx.context.returned instanceof APIError)) return;
+    const body = asRecord(ctx.body);
+    const email = emailSchema.safeParse(body.email);
+    const type = SEND_ROUTES[ctx.path]?.(body);
+    if (!email.success || !isOtpType(type)) return;
+    await reset(resend(otpIdentifier(type, email.data)));
+  });
+
   const on = (routes: object) => (ctx: HookEndpointContext) =>
     Object.hasOwn(routes, ctx.path ?? "");
   return {
@@ -205,7 +215,10 @@ export function createOtpLimits(
       { matcher: on(SEND_ROUTES), handler: beforeSend },
       { matcher: on(VERIFY_ROUTES), handler: beforeVerify },
     ],
-    after: [{ matcher: on(VERIFY_ROUTES), handler: afterVerify }],
+    after: [
+      { matcher: on(SEND_ROUTES), handler: afterSend },
+      { matcher: on(VERIFY_ROUTES), handler: afterVerify },
+    ],
     /** Lifts the resend wait for a code that was given back (its sign-up failed after it was used). */
     codeRestored: (identifier: string) => reset(resend(identifier)),
   };
