@@ -176,6 +176,39 @@ describe("failed verifications across codes", { timeout: 30_000 }, () => {
     expect(ok.status).toBe(200);
   });
 
+  it("stops a patient guesser at 100 failures a day, however the hours are spread", async () => {
+    const { auth } = setup();
+    for (let hour = 0; hour < 10; hour++) {
+      await failWithNewCode(auth, "ann@example.com", 3);
+      await failWithNewCode(auth, "ann@example.com", 3);
+      await failWithNewCode(auth, "ann@example.com", 3);
+      await failWithNewCode(auth, "ann@example.com", 1);
+      later(3600);
+    }
+    const otp = await failWithNewCode(auth, "ann@example.com", 0);
+    const refused = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
+    expect(await json(refused)).toMatchObject({ code: "TOO_MANY_ATTEMPTS" });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(13 * 3600);
+
+    later(14 * 3600);
+    const next = await failWithNewCode(auth, "ann@example.com", 0);
+    expect(
+      (await auth.post(SIGN_IN, { email: "ann@example.com", otp: next, username: "ann" })).status,
+    ).toBe(200);
+  });
+
+  it("counts no guesses while there is no code to guess, so nobody can lock an address out for free", async () => {
+    const { auth } = setup();
+    for (let i = 0; i < 15; i++) {
+      const response = await auth.post(SIGN_IN, { email: "ann@example.com", otp: "123456" });
+      expect(await json(response)).toMatchObject({ code: "INVALID_OTP" });
+    }
+    const otp = await failWithNewCode(auth, "ann@example.com", 0);
+    expect(
+      (await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" })).status,
+    ).toBe(200);
+  });
+
   it("forgives earlier failures once the person signs in", async () => {
     const { auth } = setup();
     await failWithNewCode(auth, "ann@example.com", 3);

@@ -35,12 +35,19 @@ export type OtpRateLimits = {
    */
   sendsPerIp?: Budget;
   /**
-   * Wrong, expired or exhausted codes submitted for one email, across codes. Once spent, every
+   * Wrong guesses at the live code of one email, across codes. Once spent, every
    * verification for that email answers `TOO_MANY_ATTEMPTS` until the window, which opens at the
    * first failure, has passed; a new code does not reset it, a successful sign-in does.
    * @default { max: 10, window: 3600 }
    */
   failedVerificationsPerEmail?: Budget;
+  /**
+   * The same count over a longer window, so that a patient guesser who waits out every hour still
+   * meets a ceiling (NIST SP 800-63B: at most 100 consecutive failures). A successful sign-in
+   * resets it too.
+   * @default { max: 100, window: 86400 }
+   */
+  consecutiveFailuresPerEmail?: Budget;
 };
 
 /** The limits with their defaults applied; `ctx` is checked only when a request needs it. */
@@ -52,6 +59,7 @@ function resolveRateLimits(limits: OtpRateLimits | undefined) {
     sendsPerEmail: limits?.sendsPerEmail ?? { max: 10, window: 3600 },
     sendsPerIp: limits?.sendsPerIp ?? { max: 30, window: 3600 },
     failedVerificationsPerEmail: limits?.failedVerificationsPerEmail ?? { max: 10, window: 3600 },
+    consecutiveFailuresPerEmail: limits?.consecutiveFailuresPerEmail ?? { max: 100, window: 86_400 },
   };
 }
 

@@ -77,20 +77,21 @@ export type OtpStore = ReturnType<typeof createOtpStorage>;
 export const otpIdentifier = (type: OtpType, email: string) => `${type}-otp-${email}`;
 
 /**
- * Whether `otp` is the live code behind `identifier` (stored, not expired, tries left), checked
- * without consuming it or counting a try: Better Auth does both when the route runs.
+ * How `otp` compares with the live code behind `identifier` (stored, not expired, tries left):
+ * `"right"`, `"wrong"`, or `"none"` when there is no live code to guess. Checked without consuming
+ * the code or counting a try: Better Auth does both when the route runs.
  */
-export async function isLiveCode(
+export async function compareWithLiveCode(
   ctx: { context: Pick<AuthContext, "internalAdapter"> },
   otpStore: OtpStore,
   identifier: string,
   otp: string,
   allowedAttempts: number,
-): Promise<boolean> {
+): Promise<"right" | "wrong" | "none"> {
   const stored = await ctx.context.internalAdapter.findVerificationValue(identifier);
-  if (!stored || stored.expiresAt < new Date()) return false;
+  if (!stored || stored.expiresAt < new Date()) return "none";
   const separator = stored.value.lastIndexOf(":");
   const attempts = Number(stored.value.slice(separator + 1)) || 0;
-  if (attempts >= allowedAttempts) return false;
-  return otpStore.matches(stored.value.slice(0, separator), otp);
+  if (attempts >= allowedAttempts) return "none";
+  return (await otpStore.matches(stored.value.slice(0, separator), otp)) ? "right" : "wrong";
 }

@@ -6,7 +6,7 @@ import { clientIp } from "./client-ip.js";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import type { OtpType } from "./mail.js";
 import type { Budget, ResolvedRateLimits } from "./options.js";
-import { isLiveCode, otpIdentifier, type OtpStore } from "./otp-storage.js";
+import { compareWithLiveCode, otpIdentifier, type OtpStore } from "./otp-storage.js";
 import { asRecord, emailSchema } from "./validation.js";
 
 type Limit = { name: string; key: string; config: RateLimitConfig };
@@ -103,21 +103,22 @@ export function createOtpLimits(
     key: ip,
     config: tokenBucket(limits.sendsPerIp),
   });
-  const failures = (email: string): Limit => {
-    const { max, window } = limits.failedVerificationsPerEmail;
-    // `start` only seeds a key's first window, so each email's window opens at its first failure.
-    return {
-      name: "otp-failed-verifications",
-      key: email,
-      config: {
-        kind: "fixed window",
-        rate: max,
-        period: window * 1000,
-        capacity: max,
-        start: Date.now(),
-      },
-    };
-  };
+  // `start` only seeds a key's first window, so each email's windows open at its first failure.
+  const failureWindow = (name: string, { max, window }: Budget, email: string): Limit => ({
+    name,
+    key: email,
+    config: {
+      kind: "fixed window",
+      rate: max,
+      period: window * 1000,
+      capacity: max,
+      start: Date.now(),
+    },
+  });
+  const failures = (email: string): Limit[] => [
+    failureWindow("otp-failed-verifications", limits.failedVerificationsPerEmail, email),
+    failureWindow("otp-consecutive-failures", limits.consecutiveFailuresPerEmail, email),
+  ];
 
   const check = ({ name, ...args }: Limit) => {
     const { rateLimiter, ctx } = convex();
@@ -163,9 +164,9 @@ export function createOtpLimits(
   });
 
   /**
-   * Before a code is checked: a spent budget refuses even the right code. A code that is not the
-   * live one spends one failure, atomically, before Better Auth compares it, so that concurrent
-   * guesses cannot all slip past the budget. Right codes never count.
+   * Before a code is checked: a spent budget refuses even the right code. A wrong guess at the live
+   * code spends one failure, atomically, before Better Auth compares it, so that concurrent guesses
+   * cannot all slip past the budget. Right codes never count.
    */
   const beforeVerify = createAuthMiddleware(async (ctx) => {
     const body = asRecord(ctx.body);
@@ -173,13 +174,18 @@ export function createOtpLimits(
     const type = VERIFY_ROUTES[ctx.path]?.type(body);
     if (!email.success || !isOtpType(type) || typeof body.otp !== "string") return;
 
-    const budget = failures(email.data);
-    const status = await check(budget);
-    if (!status.ok) throw tooManyAttemptsError(status.retryAfter);
+    const budgets = failures(email.data);
+    const spent = (await Promise.all(budgets.map(check))).filter((status) => !status.ok);
+    if (spent.length) throw tooManyAttemptsError(Math.max(...spent.map((s) => s.retryAfter ?? 0)));
     const identifier = otpIdentifier(type, email.data);
-    if (await isLiveCode(ctx, otpStore, identifier, body.otp, allowedAttempts)) return;
-    const spent = await consume(budget);
-    if (!spent.ok) throw tooManyAttemptsError(spent.retryAfter);
+    // Only a guess at a live code counts: without one nothing can be guessed, and counting it
+    // would let anyone lock any address out without even asking for a code.
+    const code = await compareWithLiveCode(ctx, otpStore, identifier, body.otp, allowedAttempts);
+    if (code !== "wrong") return;
+    for (const budget of budgets) {
+      const status = await consume(budget);
+      if (!status.ok) throw tooManyAttemptsError(status.retryAfter);
+    }
   });
 
   /** After a code was used up successfully: the email's failures are forgiven, a new code may be sent at once. */
@@ -191,10 +197,8 @@ export function createOtpLimits(
     const email = emailSchema.safeParse(asRecord(ctx.body).email);
     const type = route.type(asRecord(ctx.body));
     if (!email.success || !isOtpType(type)) return;
-    await Promise.all([
-      reset(failures(email.data)),
-      reset(resend(otpIdentifier(type, email.data))),
-    ]);
+    const forgiven = [...failures(email.data), resend(otpIdentifier(type, email.data))];
+    await Promise.all(forgiven.map(reset));
   });
 
   /** After a send that failed (the mail did not leave, so no code is waiting): another may follow at once. */

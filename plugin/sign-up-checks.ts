@@ -2,7 +2,7 @@ import type { HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import type { ResolvedOptions } from "./options.js";
-import { isLiveCode, otpIdentifier, type OtpStore } from "./otp-storage.js";
+import { compareWithLiveCode, otpIdentifier, type OtpStore } from "./otp-storage.js";
 import { USERNAME_FIELD } from "./user-fields.js";
 import {
   asRecord,
@@ -72,9 +72,9 @@ function checkSignIn<Fields extends SignUpFieldsSchema>(
     if (typeof body.otp !== "string") return normalized;
 
     const identifier = otpIdentifier("sign-in", email.email);
-    if (!(await isLiveCode(ctx, otpStore, identifier, body.otp, options.allowedAttempts))) {
-      return normalized;
-    }
+    const { allowedAttempts } = options;
+    const code = await compareWithLiveCode(ctx, otpStore, identifier, body.otp, allowedAttempts);
+    if (code !== "right") return normalized;
 
     // The code is right: from here on the answer may depend on whether the email is registered.
     if (options.disableSignUp) return normalized;
