@@ -66,7 +66,7 @@ describe("sending codes", { timeout: 30_000 }, () => {
     expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
   });
 
-  it("sends at most 10 codes an hour to one email, and refused requests spend nothing", async () => {
+  it("sends at most 10 codes an hour to one email, and a refused double-click does not count", async () => {
     const { auth } = setup();
     for (let sent = 0; sent < 10; sent++) {
       expect((await auth.sendOtp("ann@example.com")).status).toBe(200);

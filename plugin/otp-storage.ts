@@ -76,18 +76,42 @@ export type OtpStore = ReturnType<typeof createOtpStorage>;
 /** The verification row a code is kept in, as Better Auth's emailOTP names it. */
 export const otpIdentifier = (type: OtpType, email: string) => `${type}-otp-${email}`;
 
+/** How a submitted code compares with the live one: `"none"` when there is no live code to guess. */
+export type CodeComparison = "right" | "wrong" | "none";
+
+// One comparison per request and code: the sign-up checks and the limits both need it, before
+// Better Auth consumes the code. Keyed by the request's auth context, which its hooks share.
+const comparisons = new WeakMap<object, Map<string, Promise<CodeComparison>>>();
+
 /**
- * How `otp` compares with the live code behind `identifier` (stored, not expired, tries left):
- * `"right"`, `"wrong"`, or `"none"` when there is no live code to guess. Checked without consuming
- * the code or counting a try: Better Auth does both when the route runs.
+ * How `otp` compares with the live code behind `identifier` (stored, not expired, tries left),
+ * checked without consuming the code or counting a try: Better Auth does both when the route runs.
  */
-export async function compareWithLiveCode(
+export function compareWithLiveCode(
   ctx: { context: Pick<AuthContext, "internalAdapter"> },
   otpStore: OtpStore,
   identifier: string,
   otp: string,
   allowedAttempts: number,
-): Promise<"right" | "wrong" | "none"> {
+): Promise<CodeComparison> {
+  const forRequest = comparisons.get(ctx.context) ?? new Map<string, Promise<CodeComparison>>();
+  comparisons.set(ctx.context, forRequest);
+  const key = JSON.stringify([identifier, otp, allowedAttempts]);
+  let comparison = forRequest.get(key);
+  if (!comparison) {
+    comparison = compare(ctx, otpStore, identifier, otp, allowedAttempts);
+    forRequest.set(key, comparison);
+  }
+  return comparison;
+}
+
+async function compare(
+  ctx: { context: Pick<AuthContext, "internalAdapter"> },
+  otpStore: OtpStore,
+  identifier: string,
+  otp: string,
+  allowedAttempts: number,
+): Promise<CodeComparison> {
   const stored = await ctx.context.internalAdapter.findVerificationValue(identifier);
   if (!stored || stored.expiresAt < new Date()) return "none";
   const separator = stored.value.lastIndexOf(":");

@@ -1,5 +1,5 @@
 import type { HookEndpointContext } from "@better-auth/core";
-import { RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
+import { calculateRateLimit, RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { GenericActionCtx } from "convex/server";
 import { clientIp } from "./client-ip.js";
@@ -120,10 +120,6 @@ export function createOtpLimits(
     failureWindow("otp-consecutive-failures", limits.consecutiveFailuresPerEmail, email),
   ];
 
-  const check = ({ name, ...args }: Limit) => {
-    const { rateLimiter, ctx } = convex();
-    return rateLimiter.check(ctx, name, args);
-  };
   const consume = ({ name, ...args }: Limit) => {
     const { rateLimiter, ctx } = convex();
     return rateLimiter.limit(ctx, name, args);
@@ -132,11 +128,24 @@ export function createOtpLimits(
     const { rateLimiter, ctx } = convex();
     return rateLimiter.reset(ctx, name, { key, config });
   };
+  /** Whether `limit` has room for one more now, and whether it was ever used (without using it). */
+  const peek = async (limit: Limit) => {
+    const { rateLimiter, ctx } = convex();
+    const stored = await rateLimiter.getValue(ctx, limit.name, limit);
+    const now = calculateRateLimit(stored, limit.config, Date.now(), 1);
+    // An unused key reads as full, at time 0.
+    return { ok: now.value >= 0, retryAfter: now.retryAfter ?? 0, used: stored.ts > 0 };
+  };
+
+  // The failure windows a request found in use, so that a success resets only those.
+  const usedFailureWindows = new WeakMap<object, Limit[]>();
 
   /**
-   * Before a code is sent: all limits are checked first, so a refused request spends nothing, then
-   * consumed (each atomically; a request that loses a race for the last token is refused). The
-   * previous code for the same email and purpose is then deleted: the new one replaces it.
+   * Before a code is sent: the client IP's limit, the wait since the last code, then the email's
+   * hourly budget, each consumed atomically. A refusal stops there, so a request refused for its
+   * IP spends nothing of the email's budgets, and a double-click inside the wait does not count
+   * towards the hourly budget. The previous code for the same email and purpose is then deleted:
+   * the new one replaces it.
    */
   const beforeSend = createAuthMiddleware(async (ctx) => {
     const body = asRecord(ctx.body);
@@ -153,10 +162,7 @@ export function createOtpLimits(
         "[otp-onboarding] the client IP is unknown, so the per-IP send limit is skipped (see SECURITY.md)",
       );
     }
-    const applicable = [...(ip ? [perIp(ip)] : []), perEmail(email.data), resend(identifier)];
-    const refused = (await Promise.all(applicable.map(check))).filter((status) => !status.ok);
-    if (refused.length) throw rateLimitedError(Math.max(...refused.map((s) => s.retryAfter ?? 0)));
-    for (const limit of applicable) {
+    for (const limit of [...(ip ? [perIp(ip)] : []), resend(identifier), perEmail(email.data)]) {
       const status = await consume(limit);
       if (!status.ok) throw rateLimitedError(status.retryAfter);
     }
@@ -175,8 +181,13 @@ export function createOtpLimits(
     if (!email.success || !isOtpType(type) || typeof body.otp !== "string") return;
 
     const budgets = failures(email.data);
-    const spent = (await Promise.all(budgets.map(check))).filter((status) => !status.ok);
-    if (spent.length) throw tooManyAttemptsError(Math.max(...spent.map((s) => s.retryAfter ?? 0)));
+    const states = await Promise.all(budgets.map(peek));
+    const spent = states.filter((state) => !state.ok);
+    if (spent.length) throw tooManyAttemptsError(Math.max(...spent.map((s) => s.retryAfter)));
+    usedFailureWindows.set(
+      ctx.context,
+      budgets.filter((_, i) => states[i].used),
+    );
     const identifier = otpIdentifier(type, email.data);
     // Only a guess at a live code counts: without one nothing can be guessed, and counting it
     // would let anyone lock any address out without even asking for a code.
@@ -197,7 +208,10 @@ export function createOtpLimits(
     const email = emailSchema.safeParse(asRecord(ctx.body).email);
     const type = route.type(asRecord(ctx.body));
     if (!email.success || !isOtpType(type)) return;
-    const forgiven = [...failures(email.data), resend(otpIdentifier(type, email.data))];
+    const forgiven = [
+      resend(otpIdentifier(type, email.data)),
+      ...(usedFailureWindows.get(ctx.context) ?? []),
+    ];
     await Promise.all(forgiven.map(reset));
   });
 
