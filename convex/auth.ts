@@ -1,11 +1,12 @@
 import { createClient, type AuthFunctions, type GenericCtx } from "@convex-dev/better-auth";
 import { convex } from "@convex-dev/better-auth/plugins";
 import { betterAuth, type BetterAuthOptions } from "better-auth/minimal";
-import { devMailbox, otpOnboarding } from "../plugin";
+import { otpOnboarding } from "../plugin";
 import { components, internal } from "./_generated/api";
 import type { DataModel } from "./_generated/dataModel";
 import authConfig from "./auth.config";
 import authSchema from "./betterAuth/schema";
+import { otpSender } from "./mailer";
 import { onboarding } from "./onboarding";
 import { signUpFields } from "./signUpFields";
 
@@ -40,7 +41,7 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
       convex({ authConfig }),
       otpOnboarding({
         fields: signUpFields,
-        sender: devMailbox({ printCodes: process.env.OTP_PRINT_CODES === "1" }),
+        sender: otpSender,
         appName: "OTP Onboarding",
       }),
     ],

@@ -3,7 +3,7 @@
  * their Better Auth user, and how it follows the user afterwards (changes, deletion, upgrades).
  */
 import type { Infer } from "convex/values";
-import { defineOnboarding } from "../plugin/onboarding";
+import { defineOnboarding, onboardingError } from "../plugin/onboarding";
 import { internal } from "./_generated/api";
 import type { DataModel, Doc } from "./_generated/dataModel";
 import type { MutationCtx } from "./_generated/server";
@@ -30,6 +30,12 @@ const displayNameEdited = (profile: Doc<"profiles">, user: AuthUser) =>
   profile.displayNameEdited ?? profile.displayName !== defaultDisplayName(user);
 
 async function createProfile(ctx: MutationCtx, user: AuthUser) {
+  // Profiles keep usernames unique on their own too: a stray row must stop the sign-up, not be shadowed.
+  const clash = await ctx.db
+    .query("profiles")
+    .withIndex("by_username", (q) => q.eq("username", user.username))
+    .unique();
+  if (clash) throw onboardingError("USERNAME_TAKEN");
   await ctx.db.insert("profiles", {
     userId: user._id,
     username: user.username,

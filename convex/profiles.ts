@@ -1,5 +1,5 @@
 import { v } from "convex/values";
-import { ConvexError } from "convex/values";
+import { onboardingError } from "../plugin/onboarding";
 import { toSignUpIssues } from "../plugin/validation";
 import { userMutation, userQuery } from "./functions";
 import { profileUpdate } from "./signUpFields";
@@ -50,11 +50,7 @@ export const update = userMutation({
   handler: async (ctx, { profileId, ...changes }) => {
     const parsed = profileUpdate.safeParse(changes);
     if (!parsed.success) {
-      throw new ConvexError({
-        code: "INVALID_SIGNUP_PARAMS",
-        message: "Invalid profile fields",
-        issues: toSignUpIssues(parsed.error),
-      });
+      throw onboardingError("INVALID_SIGNUP_PARAMS", { issues: toSignUpIssues(parsed.error) });
     }
     // A chosen display name no longer follows the user's name.
     const edited = parsed.data.displayName === undefined ? {} : { displayNameEdited: true };

@@ -13,5 +13,7 @@ export default defineSchema({
     displayNameEdited: v.optional(v.boolean()),
     role: v.literal("member"),
     bio: v.string(),
-  }).index("by_userId", ["userId"]),
+  })
+    .index("by_userId", ["userId"])
+    .index("by_username", ["username"]),
 });

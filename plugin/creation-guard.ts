@@ -1,6 +1,6 @@
 import type { DBAdapter, DBTransactionAdapter } from "better-auth";
 import { APIError } from "better-auth/api";
-import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
+import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES, statusOf } from "./error-codes.js";
 import { USERNAME_FIELD } from "./user-fields.js";
 
 type Row = Record<string, unknown>;
@@ -15,27 +15,26 @@ function convexErrorData(error: unknown): Row | undefined {
 /**
  * Turns a failed user insert into the JSON error a client can act on. The insert runs the
  * onboarding trigger in the same Convex transaction, so its errors arrive here:
- * - a step's `ConvexError({ code })` → 400 with that code (`ONBOARDING_FAILED` → 500);
+ * - a step's `ConvexError({ code })` → that code, with the plugin's status for it (else 400);
  * - the component's unique check on `username` (lost a race) → 409 `USERNAME_TAKEN`;
  * - anything else → 500 `ONBOARDING_FAILED`, the cause logged for the operator.
  */
 export function userCreationError(error: unknown): APIError {
   const data = convexErrorData(error);
   if (typeof data?.code === "string") {
-    const status = data.code === "ONBOARDING_FAILED" ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
     const message = typeof data.message === "string" ? data.message : data.code;
-    return new APIError(status, { ...data, code: data.code, message });
+    return new APIError(statusOf(data.code), { ...data, code: data.code, message });
   }
   const message = error instanceof Error ? error.message : String(error);
   // @convex-dev/better-auth's unique check throws `user <field> already exists`.
   if (message.includes(`user ${USERNAME_FIELD} already exists`)) {
-    return APIError.from("CONFLICT", OTP_ONBOARDING_ERROR_CODES.USERNAME_TAKEN);
+    return APIError.from(ERROR_STATUS.USERNAME_TAKEN, OTP_ONBOARDING_ERROR_CODES.USERNAME_TAKEN);
   }
   if (message.includes("user email already exists")) {
-    return APIError.from("CONFLICT", OTP_ONBOARDING_ERROR_CODES.EMAIL_TAKEN);
+    return APIError.from(ERROR_STATUS.EMAIL_TAKEN, OTP_ONBOARDING_ERROR_CODES.EMAIL_TAKEN);
   }
   console.error("[otp-onboarding] creating the user failed:", message);
-  return APIError.from("INTERNAL_SERVER_ERROR", OTP_ONBOARDING_ERROR_CODES.ONBOARDING_FAILED);
+  return APIError.from(ERROR_STATUS.ONBOARDING_FAILED, OTP_ONBOARDING_ERROR_CODES.ONBOARDING_FAILED);
 }
 
 /**

@@ -11,6 +11,25 @@ export const OTP_ONBOARDING_ERROR_CODES = defineErrorCodes({
   EMAIL_TAKEN: "Email is already registered",
   ONBOARDING_FAILED: "Could not set up the new account, please try again",
   FORBIDDEN: "You are not allowed to do this",
+  OTP_DELIVERY_FAILED: "Could not send the code, please try again in a moment",
 });
 
 export type OtpOnboardingErrorCode = keyof typeof OTP_ONBOARDING_ERROR_CODES;
+
+/** The HTTP status each code is answered with; a consumer's own step codes answer 400. */
+export const ERROR_STATUS = {
+  INVALID_SIGNUP_PARAMS: "BAD_REQUEST",
+  USERNAME_TAKEN: "CONFLICT",
+  EMAIL_TAKEN: "CONFLICT",
+  ONBOARDING_FAILED: "INTERNAL_SERVER_ERROR",
+  FORBIDDEN: "FORBIDDEN",
+  // A mail the provider refused (4xx: a configuration problem) answers 502 instead.
+  OTP_DELIVERY_FAILED: "SERVICE_UNAVAILABLE",
+} as const satisfies Record<OtpOnboardingErrorCode, string>;
+
+/** The status for any error code, the plugin's or a consumer's. */
+export function statusOf(code: string): (typeof ERROR_STATUS)[OtpOnboardingErrorCode] {
+  return Object.hasOwn(ERROR_STATUS, code)
+    ? ERROR_STATUS[code as OtpOnboardingErrorCode]
+    : "BAD_REQUEST";
+}

@@ -3,8 +3,8 @@ import { createAuthEndpoint } from "better-auth/api";
 import { emailOTP } from "better-auth/plugins/email-otp";
 import { z } from "zod";
 import { guardUserCreation } from "./creation-guard.js";
+import { guardDelivery } from "./delivery-guard.js";
 import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
-import { deliver } from "./mail.js";
 import { resolveOptions, type OtpOnboardingOptions } from "./options.js";
 import { createOtpStorage } from "./otp-storage.js";
 import { signUpChecks } from "./sign-up-checks.js";
@@ -16,7 +16,6 @@ export {
   captureMail,
   devMailbox,
   maskEmail,
-  otpSubject,
   readDevMailbox,
   type CapturedMail,
   type OtpMail,
@@ -24,6 +23,13 @@ export {
   type OtpType,
 } from "./mail.js";
 export type { OtpOnboardingOptions } from "./options.js";
+export {
+  otpMessage,
+  otpSubject,
+  type OtpMessage,
+  type OtpMessageOverride,
+} from "./otp-mail.js";
+export { resendSender, type ResendSenderOptions } from "./resend.js";
 export { keyedOtpHash, type OtpStorage } from "./otp-storage.js";
 export { emailSchema, type SignUpFieldsSchema, type SignUpIssue } from "./validation.js";
 
@@ -54,20 +60,24 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
 ) {
   const resolved = resolveOptions(options);
   const otpStore = createOtpStorage(resolved.storage);
+  const delivery = guardDelivery(resolved.sender);
   const emailOtp = emailOTP({
     otpLength: resolved.otpLength,
     expiresIn: resolved.expiresIn,
     allowedAttempts: resolved.allowedAttempts,
     disableSignUp: resolved.disableSignUp,
     storeOTP: otpStore.storeOTP,
-    sendVerificationOTP: ({ email, otp, type }) =>
-      deliver(resolved.sender, {
-        to: email,
-        otp,
-        type,
-        expiresInMinutes: Math.round(resolved.expiresIn / 60),
-        appName: resolved.appName,
-      }),
+    sendVerificationOTP: ({ email, otp, type }, ctx) =>
+      delivery.sendVerificationOTP(
+        {
+          to: email,
+          otp,
+          type,
+          expiresInMinutes: Math.round(resolved.expiresIn / 60),
+          appName: resolved.appName,
+        },
+        ctx,
+      ),
   });
 
   return {
@@ -84,7 +94,8 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
     },
     hooks: {
       before: signUpChecks(resolved, otpStore),
-      after: emailOtp.hooks.after,
+      // Last, so that it also answers a failed mail sent by emailOTP's own after hook.
+      after: [...emailOtp.hooks.after, delivery.answerFailure],
     },
     rateLimit: emailOtp.rateLimit,
     schema: { user: { fields: userFieldsOf(resolved.fields) } },

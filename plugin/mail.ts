@@ -1,3 +1,5 @@
+import { otpSubject } from "./otp-mail.js";
+
 /** What a code is for, as Better Auth's emailOTP names it. */
 export type OtpType = "sign-in" | "email-verification" | "forget-password" | "change-email";
 
@@ -11,7 +13,21 @@ export type OtpMail = {
   appName: string;
 };
 
-/** Delivers codes. `name` is what the plugin logs to say which sender is active (never a key). */
+/**
+ * Delivers codes. `name` says in logs which sender is active (never a key). `send` resolves once
+ * the mail is accepted; when it throws, the plugin discards the code and answers
+ * `OTP_DELIVERY_FAILED` (503, or the status of an `APIError` it throws). Keep it bounded in time.
+ *
+ * ```ts
+ * const postmark: OtpSender = {
+ *   name: "Postmark",
+ *   async send(mail) {
+ *     const { subject, text, html } = otpMessage(mail);
+ *     await postmarkClient.sendEmail({ From: "codes@acme.dev", To: mail.to, Subject: subject, TextBody: text, HtmlBody: html });
+ *   },
+ * };
+ * ```
+ */
 export type OtpSender = {
   name: string;
   send(mail: OtpMail): Promise<void>;
@@ -25,12 +41,6 @@ export type CapturedMail = {
   type: OtpType;
   sentAt: number;
 };
-
-/** The subject line of a code mail. */
-export function otpSubject(mail: Pick<OtpMail, "appName" | "type">): string {
-  const purpose = mail.type === "sign-in" ? "sign-in" : "verification";
-  return `Your ${mail.appName} ${purpose} code`;
-}
 
 /** `ann@example.com` → `a***@example.com`: enough to follow a mail in the logs, not to read it. */
 export function maskEmail(email: string): string {

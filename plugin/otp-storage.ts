@@ -56,7 +56,7 @@ export function createOtpStorage(storage: OtpStorage) {
     storeOTP:
       storage === "encrypted"
         ? ("encrypted" as const)
-        : { hash: (otp: string) => keyedOtpHash(secret().secret, otp) },
+        : { hash: async (otp: string) => keyedOtpHash(secret().secret, otp) },
     /** Whether `otp` is the code behind `stored`, compared in constant time. */
     async matches(stored: string, otp: string): Promise<boolean> {
       if (storage === "encrypted") {

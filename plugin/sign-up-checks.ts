@@ -1,6 +1,6 @@
 import type { HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
-import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
+import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import type { ResolvedOptions } from "./options.js";
 import type { OtpStore } from "./otp-storage.js";
 import { USERNAME_FIELD } from "./user-fields.js";
@@ -28,7 +28,7 @@ async function usernameTaken(ctx: HookEndpointContext, data: Record<string, unkn
 }
 
 const usernameTakenError = () =>
-  APIError.from("CONFLICT", OTP_ONBOARDING_ERROR_CODES.USERNAME_TAKEN);
+  APIError.from(ERROR_STATUS.USERNAME_TAKEN, OTP_ONBOARDING_ERROR_CODES.USERNAME_TAKEN);
 
 /**
  * Before the code is sent: the email must be valid, and sign-up fields the client sends early are

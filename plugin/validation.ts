@@ -1,6 +1,6 @@
 import { APIError } from "better-auth/api";
 import { z } from "zod";
-import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
+import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 
 /** The sign-up fields a consumer declares: one Zod object shared by client and server. */
 export type SignUpFieldsSchema = z.ZodObject<z.ZodRawShape>;
@@ -26,7 +26,7 @@ export function toSignUpIssues(error: z.ZodError): SignUpIssue[] {
 /** The HTTP error for bad sign-up input: 400 `INVALID_SIGNUP_PARAMS` with one issue per field. */
 export function invalidSignUpParams(issues: SignUpIssue[]): APIError {
   const { code, message } = OTP_ONBOARDING_ERROR_CODES.INVALID_SIGNUP_PARAMS;
-  return new APIError("BAD_REQUEST", { code, message, issues });
+  return new APIError(ERROR_STATUS.INVALID_SIGNUP_PARAMS, { code, message, issues });
 }
 
 /** Reads an untrusted body as a plain object, so that a JSON array or string is treated as empty. */

@@ -1,0 +1,42 @@
+/**
+ * Shared setup of the reference app's convex-test suites: a fresh backend with the Better Auth
+ * component, the plugin's test kit, and read-only views of what sign-ups wrote.
+ * (Two dots in the name: Convex never deploys this file.)
+ */
+import { convexTest } from "convex-test";
+import { authTest } from "../plugin/test";
+import authSchema from "./betterAuth/schema";
+import schema from "./schema";
+
+const modules = import.meta.glob("./**/*.*s");
+const authModules = import.meta.glob("./betterAuth/**/*.*s");
+
+export function setup(options: { captureMail?: boolean } = {}) {
+  const t = convexTest(schema, modules);
+  const auth = authTest(t, { schema: authSchema, modules: authModules, ...options });
+
+  // convex-test can run code inside a component (runtime API, not in its type declarations).
+  const inAuthComponent = <T>(handler: (ctx: { db: any }) => Promise<T>): Promise<T> =>
+    (t as unknown as { runInComponent: (name: string, h: typeof handler) => Promise<T> })
+      .runInComponent("betterAuth", handler);
+
+  /** Everything a sign-up can write, to prove that a refused one wrote nothing. */
+  async function written() {
+    const [users, codes] = await inAuthComponent(async (ctx) => [
+      await ctx.db.query("user").collect(),
+      await ctx.db.query("verification").collect(),
+    ]);
+    const [profiles, markers] = await t.run(async (ctx) => [
+      await ctx.db.query("profiles").collect(),
+      await ctx.db.query("onboardings").collect(),
+    ]);
+    return { users, codes, profiles, markers };
+  }
+
+  return { t, auth, written, inAuthComponent };
+}
+
+/** The JSON body of a route's answer. */
+export async function json(response: Response): Promise<any> {
+  return await response.json();
+}
