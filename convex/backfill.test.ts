@@ -1,20 +1,8 @@
-import { convexTest } from "convex-test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { backfillOnboardingPage } from "../plugin/onboarding";
-import { authTest } from "../plugin/test";
 import { components, internal } from "./_generated/api";
-import authSchema from "./betterAuth/schema";
 import { onboarding } from "./onboarding";
-import schema from "./schema";
-
-const modules = import.meta.glob("./**/*.*s");
-
-/** A test deployment that enforces Convex's per-transaction limits (or tighter ones). */
-function setup(transactionLimits: true | { databaseQueries: number } = true) {
-  const t = convexTest({ schema, modules, transactionLimits });
-  const auth = authTest(t, { schema: authSchema, modules: import.meta.glob("./betterAuth/**/*.*s") });
-  return { t, auth };
-}
+import { setup } from "./test.setup";
 
 type Test = ReturnType<typeof setup>["t"];
 
@@ -53,7 +41,7 @@ afterEach(() => {
 
 describe("users.backfillOnboarding", () => {
   it("onboards 5 000 users who existed before the plugin, each page one transaction within Convex's limits", async () => {
-    const { t, auth } = setup();
+    const { t, auth } = setup({ transactionLimits: true });
     await auth.insertUsers(people(5000));
 
     // One page at the default size, measured against the limits from inside its transaction.
@@ -92,7 +80,7 @@ describe("users.backfillOnboarding", () => {
   }, 180_000);
 
   it("onboards nobody twice when run again, and skips users onboarded at sign-up", async () => {
-    const { t, auth } = setup();
+    const { t, auth } = setup({ transactionLimits: true });
     await auth.insertUsers(people(250));
     await auth.signUp({ email: "ann@example.com", username: "ann" });
 
@@ -107,7 +95,7 @@ describe("users.backfillOnboarding", () => {
   });
 
   it("returns what its page did and the totals so far", async () => {
-    const { t, auth } = setup();
+    const { t, auth } = setup({ transactionLimits: true });
     await auth.insertUsers(people(3));
     const page = await t.mutation(internal.users.backfillOnboarding, { batchSize: 2 });
     expect(page).toEqual({
@@ -121,7 +109,7 @@ describe("users.backfillOnboarding", () => {
 
   it("stays within tighter limits by taking smaller pages; a page too large rolls back whole", async () => {
     // 60 index reads per transaction: a page of 100 users cannot fit, a page of 20 can.
-    const { t, auth } = setup({ databaseQueries: 60 });
+    const { t, auth } = setup({ transactionLimits: { databaseQueries: 60 } });
     await auth.insertUsers(people(100));
 
     await expect(t.mutation(internal.users.backfillOnboarding, { batchSize: 100 })).rejects.toThrow(
@@ -137,7 +125,7 @@ describe("users.backfillOnboarding", () => {
 
 describe("onboarding versions", () => {
   it("upgrades users onboarded at an older version, and leaves current users untouched", async () => {
-    const { t, auth } = setup();
+    const { t, auth } = setup({ transactionLimits: true });
     const [plain, renamed] = await auth.insertUsers([
       { email: "old@example.com", username: "old", name: "Old Timer" },
       { email: "custom@example.com", username: "custom", name: "Cu Stom" },

@@ -1,18 +1,7 @@
-import { convexTest } from "convex-test";
 import { describe, expect, it } from "vitest";
-import { authTest } from "../plugin/test";
 import { api } from "./_generated/api";
 import { createAuth } from "./auth";
-import authSchema from "./betterAuth/schema";
-import schema from "./schema";
-
-const modules = import.meta.glob("./**/*.*s");
-
-function setup() {
-  const t = convexTest(schema, modules);
-  const auth = authTest(t, { schema: authSchema, modules: import.meta.glob("./betterAuth/**/*.*s") });
-  return { t, auth };
-}
+import { setup } from "./test.setup";
 
 type Test = ReturnType<typeof setup>["t"];
 

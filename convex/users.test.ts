@@ -1,20 +1,9 @@
-import { convexTest } from "convex-test";
 import { describe, expect, it } from "vitest";
 import { serverUsers } from "../plugin/onboarding";
-import { authTest } from "../plugin/test";
 import { api, components, internal } from "./_generated/api";
 import { authFunctions } from "./auth";
-import authSchema from "./betterAuth/schema";
-import schema from "./schema";
 import { signUpFields } from "./signUpFields";
-
-const modules = import.meta.glob("./**/*.*s");
-
-function setup() {
-  const t = convexTest(schema, modules);
-  const auth = authTest(t, { schema: authSchema, modules: import.meta.glob("./betterAuth/**/*.*s") });
-  return { t, auth };
-}
+import { setup } from "./test.setup";
 
 type Test = ReturnType<typeof setup>["t"];
 

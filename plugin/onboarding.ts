@@ -185,8 +185,9 @@ export function defineOnboarding<DataModel extends GenericDataModel, User extend
       try {
         await step(ctx, user, { source });
       } catch (error) {
-        if (isConvexErrorWithCode(error)) throw error;
-        // The cause stays in the deployment's logs; the caller gets a stable code.
+        // The backfill's operator sees the cause itself (a Convex limit, a bug in a step).
+        if (source === "backfill" || isConvexErrorWithCode(error)) throw error;
+        // The cause stays in the deployment's logs; the person signing up gets a stable code.
         console.error(`[onboarding] step "${step.name || "anonymous"}" failed for user ${user._id}:`, error);
         throw onboardingError("ONBOARDING_FAILED");
       }
