@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api } from "./_generated/api";
+import { api, internal } from "./_generated/api";
 import { createAuth } from "./auth";
 import { setup } from "./test.setup";
 
@@ -94,5 +94,48 @@ describe("changes to a user", () => {
     const again = await auth.signIn("ann.lee@example.com");
     expect(again.userId).toBe(ann.userId);
     expect(await again.as.query(api.profiles.me, {})).toEqual(before.profiles[0]);
+  });
+
+  it("a user not onboarded yet gets nothing on a change; the backfill later onboards the current row", async () => {
+    const { t, auth } = setup();
+    const [userId] = await auth.insertUsers([{ email: "old@example.com", username: "old", name: "Old" }]);
+
+    await t.mutation(async (ctx) => {
+      const { internalAdapter } = await createAuth(ctx).$context;
+      await internalAdapter.updateUser(userId, { name: "Old Timer" });
+    });
+    expect(await onboardingRows(t, userId)).toEqual({ profiles: [], markers: [], welcomes: 0 });
+
+    await t.mutation(internal.users.backfillOnboarding, {});
+    expect((await onboardingRows(t, userId)).profiles).toEqual([
+      expect.objectContaining({ displayName: "Old Timer", displayNameEdited: false }),
+    ]);
+  });
+
+  it("a profile from version 1, not upgraded yet, keeps a chosen display name and follows a default one", async () => {
+    const { t, auth } = setup();
+    const [plain, chosen] = await auth.insertUsers([
+      { email: "plain@example.com", username: "plain", name: "Plain" },
+      { email: "chosen@example.com", username: "chosen", name: "Chosen" },
+    ]);
+    // As version 1 wrote them: no `displayNameEdited`.
+    await t.run(async (ctx) => {
+      for (const [userId, username, displayName] of [
+        [plain, "plain", "Plain"],
+        [chosen, "chosen", "My Own Name"],
+      ]) {
+        await ctx.db.insert("profiles", { userId, username, displayName, role: "member", bio: "" });
+        await ctx.db.insert("onboardings", { userId, version: 1, onboardedAt: 1 });
+      }
+    });
+
+    await t.mutation(async (ctx) => {
+      const { internalAdapter } = await createAuth(ctx).$context;
+      await internalAdapter.updateUser(plain, { name: "Plain Renamed" });
+      await internalAdapter.updateUser(chosen, { name: "Chosen Renamed" });
+    });
+
+    expect((await onboardingRows(t, plain)).profiles[0].displayName).toBe("Plain Renamed");
+    expect((await onboardingRows(t, chosen)).profiles[0].displayName).toBe("My Own Name");
   });
 });
