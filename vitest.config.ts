@@ -2,9 +2,27 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    // Convex functions run in an edge-like runtime; convex-test expects the same here.
-    environment: "edge-runtime",
-    server: { deps: { inline: ["convex-test"] } },
-    include: ["convex/**/*.test.ts", "plugin/**/*.test.ts"],
+    projects: [
+      {
+        test: {
+          name: "convex",
+          // Convex functions run in an edge-like runtime; convex-test expects the same here.
+          environment: "edge-runtime",
+          server: { deps: { inline: ["convex-test"] } },
+          include: ["convex/**/*.test.ts", "plugin/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "example",
+          // The example's tests drive `npm start` over HTTP and in Chromium, from Node.
+          environment: "node",
+          include: ["example/**/*.test.ts"],
+          globalSetup: ["example/test/start-runtime.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -2,7 +2,7 @@
  * The reference app's sign-up and profile rules: one Zod schema that the server plugin, the
  * Convex functions and the example's forms all import.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** A display name: what others see. Used for `name` at sign-up and `displayName` on the profile. */
 export const displayName = z

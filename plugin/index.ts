@@ -1,7 +1,7 @@
 import type { BetterAuthPlugin, User } from "better-auth";
 import { createAuthEndpoint } from "better-auth/api";
 import { emailOTP } from "better-auth/plugins/email-otp";
-import { z } from "zod";
+import * as z from "zod";
 import { guardUserCreation } from "./creation-guard.js";
 import { guardDelivery } from "./delivery-guard.js";
 import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
@@ -33,13 +33,23 @@ export { resendSender, type ResendSenderOptions } from "./resend.js";
 export { keyedOtpHash, type OtpStorage } from "./otp-storage.js";
 export { emailSchema, type SignUpFieldsSchema, type SignUpIssue } from "./validation.js";
 
-// Type only: the body of `/sign-in/email-otp` as the client sees it, typed from the sign-up schema.
+/** The body of `/sign-in/email-otp`: email and code, plus the sign-up fields (needed for a new user). */
+type SignInBody<Fields extends SignUpFieldsSchema> = z.ZodObject<
+  { email: z.ZodString; otp: z.ZodString } & {
+    [K in keyof Fields["shape"]]: z.ZodOptional<Fields["shape"][K]>;
+  }
+>;
+
+// Type only: the endpoint as the client sees it, typed from the sign-up schema. (Mapped by hand:
+// `.partial()` on a generic schema would lose the field names.)
 const typedSignInEndpoint = <Fields extends SignUpFieldsSchema>(fields: Fields) =>
   createAuthEndpoint(
     "/sign-in/email-otp",
     {
       method: "POST",
-      body: z.object({ email: z.string(), otp: z.string() }).extend(fields.partial().shape),
+      body: z
+        .object({ email: z.string(), otp: z.string() })
+        .extend(fields.partial().shape) as unknown as SignInBody<Fields>,
     },
     async (ctx) => ctx.json({ token: "", user: {} as User }),
   );

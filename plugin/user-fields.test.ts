@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { userFieldsOf } from "./user-fields";
 
 describe("Better Auth user fields from the sign-up schema", () => {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { SignUpFieldsSchema } from "./validation.js";
 
 /** Fields Better Auth already has on every user; the Zod schema may constrain them but adds nothing. */

@@ -1,5 +1,6 @@
 import { APIError } from "better-auth/api";
-import { z } from "zod";
+// Namespace import: lets the bundler drop the parts of Zod we do not use.
+import * as z from "zod";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 
 /** The sign-up fields a consumer declares: one Zod object shared by client and server. */

@@ -1,0 +1,50 @@
+/**
+ * The two backends under test, each in its own convex-test instance with every call counted:
+ * `baseline` (bench/baseline/: bare @convex-dev/better-auth + emailOTP) and `plugin` (convex/: the
+ * reference backend with otpOnboarding and its onboarding trigger).
+ */
+import { convexTest } from "convex-test";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { authTest } from "../plugin/test.js";
+import pluginAuthSchema from "../convex/betterAuth/schema.js";
+import pluginSchema from "../convex/schema.js";
+import baselineAuthSchema from "./baseline/betterAuth/schema.js";
+import baselineSchema from "./baseline/schema.js";
+import { CallLog, countedFetch, countedModules } from "./calls.js";
+import { moduleMap } from "./modules.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+const apps = {
+  baseline: {
+    dir: join(root, "bench/baseline"),
+    schema: baselineSchema,
+    authSchema: baselineAuthSchema,
+  },
+  plugin: { dir: join(root, "convex"), schema: pluginSchema, authSchema: pluginAuthSchema },
+};
+
+/** Which backend a setup runs. */
+export type SetupName = keyof typeof apps;
+
+/** The folder of a backend's Convex functions. */
+export const appDir = (name: SetupName) => apps[name].dir;
+
+/** A fresh backend: its convex-test instance, the test kit over its routes, and its call log. */
+export function startSetup(name: SetupName) {
+  const { dir, schema, authSchema } = apps[name];
+  const log = new CallLog();
+  const t = convexTest(schema, countedModules(moduleMap(dir), log));
+  const counted = { ...t, fetch: countedFetch(t.fetch, log) };
+  // The bench reads codes from one capture for both setups (the kit's capture is process-wide).
+  const auth = authTest(counted, {
+    schema: authSchema,
+    modules: countedModules(moduleMap(join(dir, "betterAuth")), log, "betterAuth"),
+    captureMail: false,
+  });
+  return { name, t, auth, log };
+}
+
+/** One running backend. */
+export type Setup = ReturnType<typeof startSetup>;

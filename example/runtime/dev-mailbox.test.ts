@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { devMailbox, otpOnboarding, type OtpSender } from "../../plugin";
+import { mailboxJson, usesDevMailbox } from "./dev-mailbox";
+
+const fields = z.object({ username: z.string() });
+const mail = { otp: "123456", type: "sign-in" as const, expiresInMinutes: 5, appName: "Test" };
+
+describe("the dev mailbox routes", () => {
+  it("exist when the dev mailbox sends the codes, and not with another sender", () => {
+    const other: OtpSender = { name: "Postmark", send: async () => {} };
+    expect(usesDevMailbox({ plugins: [otpOnboarding({ fields, sender: devMailbox() })] })).toBe(true);
+    expect(usesDevMailbox({ plugins: [otpOnboarding({ fields, sender: other })] })).toBe(false);
+    expect(usesDevMailbox({})).toBe(false);
+  });
+
+  it("list the mails newest first, as { to, subject, otp, type, sentAt }", async () => {
+    const sender = devMailbox();
+    await sender.send({ ...mail, to: "first@example.com" });
+    await sender.send({ ...mail, to: "second@example.com" });
+    const mails = await mailboxJson().json();
+    expect(mails.slice(0, 2).map((m: { to: string }) => m.to)).toEqual([
+      "second@example.com",
+      "first@example.com",
+    ]);
+    expect(Object.keys(mails[0]).sort()).toEqual(["otp", "sentAt", "subject", "to", "type"]);
+  });
+});

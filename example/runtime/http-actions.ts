@@ -1,0 +1,27 @@
+import type { RoutableMethod } from "convex/server";
+import type { Deployment } from "./deployment.js";
+import { logFunctionFailure } from "./log.js";
+
+/**
+ * The app's HTTP actions (`convex/http.ts`), served on this origin for every path its router
+ * knows (Better Auth's `/api/auth/*` among them). Returns `undefined` for paths it does not route.
+ */
+export function httpActions(deployment: Deployment) {
+  return async function route(request: Request): Promise<Response | undefined> {
+    const url = new URL(request.url);
+    // The app's own router decides, as on a deployment: exact paths, then the longest prefix.
+    if (!deployment.httpRouter?.lookup(url.pathname, request.method as RoutableMethod)) return undefined;
+    const name = `${request.method} ${url.pathname}`;
+    try {
+      const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
+      return await deployment.t.fetch(`${url.pathname}${url.search}`, {
+        method: request.method,
+        headers: request.headers,
+        body,
+      });
+    } catch (error) {
+      logFunctionFailure("H", name, error);
+      return new Response("Internal Server Error", { status: 500 });
+    }
+  };
+}

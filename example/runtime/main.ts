@@ -1,0 +1,52 @@
+/**
+ * `npm start`: the reference backend (`convex/`) hosted in this process on convex-test, with the
+ * example app, Convex's HTTP API and Better Auth's routes on one origin. For development only:
+ * data lives in memory and a restart starts empty.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildAppIfStale } from "./build-app.js";
+import { loadDeployment } from "./deployment.js";
+import { usesDevMailbox } from "./dev-mailbox.js";
+import { logRuntimeFailure } from "./log.js";
+import { runtimeRoutes } from "./routes.js";
+import { createRuntimeServer } from "./server.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const appDir = path.join(repo, "example", "dist");
+
+const port = Number(process.env.PORT ?? 3000);
+const host = "127.0.0.1";
+const origin = `http://${host}:${port}`;
+
+// The app's HTTP actions and its functions share this one origin, so Better Auth's base URL and
+// the Convex JWT's issuer are both this server. Read by convex/auth.ts and auth.config.ts at import.
+process.env.SITE_URL = origin;
+process.env.CONVEX_SITE_URL = origin;
+// A fresh secret per run is enough: sessions live in memory and end with the process anyway.
+process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("hex");
+process.env.OTP_PRINT_CODES ??= "1";
+
+// A failure outside any request (a scheduled function, a stray promise) is logged, not fatal.
+process.on("unhandledRejection", (error) => logRuntimeFailure("unhandled rejection", error));
+process.on("uncaughtException", (error) => logRuntimeFailure("uncaught exception", error));
+
+const deployment = await loadDeployment(path.join(repo, "convex"));
+const { createAuthOptions } = await deployment.load("auth.ts");
+// The component reads these options without a ctx too; only the plugin list is looked at here.
+const devMailbox = usesDevMailbox(createAuthOptions({}));
+
+buildAppIfStale(repo);
+
+const server = createRuntimeServer(origin, runtimeRoutes({ origin, deployment, devMailbox, appDir }));
+server.on("error", (error) => {
+  logRuntimeFailure(`could not listen on ${origin}`, error);
+  process.exit(1);
+});
+server.listen(port, host, () => {
+  console.log(`\n  convex-otp-onboarding is running at ${origin}\n`);
+  if (devMailbox) console.log(`  Dev mailbox: ${origin}/dev/mailbox (codes are also printed below)`);
+  console.log("  Local runtime: in memory, single process, for development only.\n");
+});

@@ -1,0 +1,93 @@
+import { useEffect, useState } from "react";
+import { authClient } from "./auth-client";
+import type { AuthError } from "./auth-errors";
+import { Card } from "./components/Card";
+import { CodeForm, type PendingCode } from "./screens/CodeForm";
+import { Profile } from "./screens/Profile";
+import { SignInForm } from "./screens/SignInForm";
+import { SignUpForm } from "./screens/SignUpForm";
+
+type Step =
+  | {
+      name: "start";
+      tab: "sign-up" | "sign-in";
+      pending?: PendingCode;
+      error?: AuthError;
+      notice?: string;
+    }
+  | { name: "code"; pending: PendingCode };
+
+/** Signed in: the profile. Signed out: create an account or sign in, then enter the code. */
+export function App() {
+  const session = authClient.useSession();
+  const [step, setStep] = useState<Step>({ name: "start", tab: "sign-up" });
+  const signedIn = Boolean(session.data);
+  // Once signed in, the way back after signing out is the sign-in form, not the old code step.
+  useEffect(() => {
+    if (signedIn) setStep({ name: "start", tab: "sign-in" });
+  }, [signedIn]);
+
+  if (session.isPending) {
+    return (
+      <Card title="Loading…">
+        <p className="lead">Checking your session.</p>
+      </Card>
+    );
+  }
+  if (session.data) return <Profile key={session.data.user.id} />;
+
+  if (step.name === "code") {
+    return (
+      <Card title="Check your email">
+        <CodeForm
+          pending={step.pending}
+          onBack={() => setStep({ name: "start", tab: step.pending.mode })}
+          onNoAccount={() =>
+            setStep({
+              name: "start",
+              tab: "sign-up",
+              pending: step.pending,
+              notice: "There is no account for this email yet. Create one below.",
+            })
+          }
+          onFieldErrors={(error) => setStep({ name: "start", tab: "sign-up", pending: step.pending, error })}
+        />
+      </Card>
+    );
+  }
+
+  const tab = (name: "sign-up" | "sign-in", label: string) => (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={step.tab === name}
+      className={step.tab === name ? "tab active" : "tab"}
+      onClick={() => setStep({ name: "start", tab: name })}
+    >
+      {label}
+    </button>
+  );
+  const toCode = (pending: PendingCode) => setStep({ name: "code", pending });
+
+  return (
+    <Card
+      title={step.tab === "sign-up" ? "Create your account" : "Welcome back"}
+      lead="No password: we email you a one-time code."
+    >
+      <div className="tabs" role="tablist">
+        {tab("sign-up", "Create account")}
+        {tab("sign-in", "Sign in")}
+      </div>
+      {step.notice ? <p className="notice info" role="status">{step.notice}</p> : null}
+      {step.tab === "sign-up" ? (
+        <SignUpForm
+          onCodeSent={toCode}
+          initial={step.pending && { email: step.pending.email, ...step.pending.fields }}
+          serverError={step.error}
+        />
+      ) : (
+        <SignInForm onCodeSent={toCode} />
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,21 @@
+import type { z } from "zod";
+
+/** Field name → first message, from Zod issues or from the server's `issues: [{ path, message }]`. */
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrorsOf(issues: readonly { path: string | PropertyKey[]; message: string }[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const path = typeof issue.path === "string" ? issue.path : issue.path.map(String).join(".");
+    errors[path] ??= issue.message;
+  }
+  return errors;
+}
+
+/** Validates `values` with `schema`: the parsed data, or the errors to show next to each field. */
+export function validate<T extends z.ZodType>(schema: T, values: unknown) {
+  const result = schema.safeParse(values);
+  return result.success
+    ? { data: result.data as z.output<T>, errors: undefined }
+    : { data: undefined, errors: fieldErrorsOf(result.error.issues) };
+}

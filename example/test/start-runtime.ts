@@ -1,0 +1,71 @@
+/**
+ * Vitest global setup for the example's tests: runs `npm start` (which builds the app if needed)
+ * on a free port, once, and hands its URL to the tests as `inject("runtimeUrl")`.
+ */
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    runtimeUrl: string;
+  }
+}
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function startRuntime(project: TestProject) {
+  const port = await freePort();
+  mkdirSync(path.join(repo, "test-results"), { recursive: true });
+  const log = createWriteStream(path.join(repo, "test-results", "runtime.log"));
+  // Its own process group, so that teardown stops npm and the server it started together.
+  const runtime = spawn("npm", ["start"], {
+    cwd: repo,
+    env: { ...process.env, PORT: String(port) },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  runtime.stdout.pipe(log);
+  runtime.stderr.pipe(log);
+
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 110_000);
+    runtime.stdout.on("data", (chunk: Buffer) => {
+      output += chunk;
+      const match = /running at (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    runtime.stderr.on("data", (chunk: Buffer) => void (output += chunk));
+    runtime.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+  project.provide("runtimeUrl", url);
+
+  return async () => {
+    if (runtime.exitCode !== null || runtime.pid === undefined) return;
+    const exited = new Promise((resolve) => runtime.once("exit", resolve));
+    process.kill(-runtime.pid, "SIGTERM");
+    await exited;
+    log.end();
+  };
+}
