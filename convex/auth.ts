@@ -10,14 +10,20 @@ import { otpSender } from "./mailer";
 import { onboarding } from "./onboarding";
 import { signUpFields } from "./signUpFields";
 
-// Annotated: the trigger functions below are part of `internal.auth` itself.
-const authFunctions: AuthFunctions = internal.auth;
+/** The trigger mutations below; annotated, as they are part of `internal.auth` itself. */
+export const authFunctions: AuthFunctions = internal.auth;
 
-/** The Better Auth component, with our local schema and the onboarding trigger. */
+/** The Better Auth component, with our local schema and the onboarding triggers. */
 export const authComponent = createClient<DataModel, typeof authSchema>(components.betterAuth, {
   local: { schema: authSchema },
   authFunctions,
-  triggers: { user: { onCreate: onboarding.onCreate } },
+  triggers: {
+    user: {
+      onCreate: onboarding.onCreate,
+      onUpdate: onboarding.onUpdate,
+      onDelete: onboarding.onDelete,
+    },
+  },
 });
 
 // The trigger mutations the component calls, inside its own transaction, on user changes.
@@ -29,6 +35,8 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
     baseURL: process.env.SITE_URL,
     trustedOrigins: process.env.SITE_URL ? [process.env.SITE_URL] : [],
     database: authComponent.adapter(ctx),
+    // `/delete-user`: the onDelete trigger removes what onboarding created, in the same transaction.
+    user: { deleteUser: { enabled: true } },
     plugins: [
       convex({ authConfig }),
       otpOnboarding({

@@ -1,19 +1,33 @@
 /**
  * The reference app's onboarding: what every new user gets, once, in the same transaction as
- * their Better Auth user.
+ * their Better Auth user, and how it follows the user afterwards (changes, deletion, upgrades).
  */
 import type { Infer } from "convex/values";
 import { defineOnboarding, onboardingError } from "../plugin/onboarding";
 import { internal } from "./_generated/api";
-import type { DataModel } from "./_generated/dataModel";
+import type { DataModel, Doc } from "./_generated/dataModel";
 import type { MutationCtx } from "./_generated/server";
 import type authSchema from "./betterAuth/schema";
 
-/** A Better Auth user row as the trigger receives it. */
+/** A Better Auth user row as the triggers receive it. */
 export type AuthUser = Infer<typeof authSchema.tables.user.validator> & {
   _id: string;
   _creationTime: number;
 };
+
+/** The display name a profile shows until its owner picks one: the user's name, else the username. */
+const defaultDisplayName = (user: AuthUser) => user.name || user.username;
+
+async function profileOf(ctx: MutationCtx, user: AuthUser) {
+  return await ctx.db
+    .query("profiles")
+    .withIndex("by_userId", (q) => q.eq("userId", user._id))
+    .unique();
+}
+
+// Profiles made before version 2 carry no flag; one whose name differs from the default was edited.
+const displayNameEdited = (profile: Doc<"profiles">, user: AuthUser) =>
+  profile.displayNameEdited ?? profile.displayName !== defaultDisplayName(user);
 
 async function createProfile(ctx: MutationCtx, user: AuthUser) {
   // Profiles keep usernames unique on their own too: a stray row must stop the sign-up, not be shadowed.
@@ -25,21 +39,57 @@ async function createProfile(ctx: MutationCtx, user: AuthUser) {
   await ctx.db.insert("profiles", {
     userId: user._id,
     username: user.username,
-    displayName: user.name || user.username,
+    displayName: defaultDisplayName(user),
+    displayNameEdited: false,
     role: "member",
     bio: "",
   });
 }
 
 // Mail leaves only after the user's transaction commits: a rolled-back sign-up sends nothing.
-async function scheduleWelcome(ctx: MutationCtx, user: AuthUser) {
+// Users onboarded by the backfill have used the app before the plugin; they get no welcome.
+async function scheduleWelcome(
+  ctx: MutationCtx,
+  user: AuthUser,
+  { source }: { source: "create" | "backfill" },
+) {
+  if (source === "backfill") return;
   await ctx.scheduler.runAfter(0, internal.welcome.send, {
     email: user.email,
     username: user.username,
   });
 }
 
+// Version 2 records whether the owner chose their display name, so that it can follow the user's name.
+async function recordDisplayNameChoice(ctx: MutationCtx, user: AuthUser, fromVersion: number) {
+  const profile = await profileOf(ctx, user);
+  if (fromVersion < 2 && profile && profile.displayNameEdited === undefined) {
+    await ctx.db.patch(profile._id, { displayNameEdited: displayNameEdited(profile, user) });
+  }
+}
+
+// The profile mirrors the username, and the name until its owner edits the display name. The email
+// lives on the Better Auth user only, so an email change has nothing here to go stale.
+async function mirrorUser(ctx: MutationCtx, user: AuthUser, previous: AuthUser) {
+  const profile = await profileOf(ctx, user);
+  if (!profile) return;
+  const changes: Partial<Doc<"profiles">> = {};
+  if (profile.username !== user.username) changes.username = user.username;
+  if (!displayNameEdited(profile, previous) && profile.displayName !== defaultDisplayName(user)) {
+    changes.displayName = defaultDisplayName(user);
+  }
+  if (Object.keys(changes).length > 0) await ctx.db.patch(profile._id, changes);
+}
+
+async function deleteProfile(ctx: MutationCtx, user: AuthUser) {
+  const profile = await profileOf(ctx, user);
+  if (profile) await ctx.db.delete(profile._id);
+}
+
 export const onboarding = defineOnboarding<DataModel, AuthUser>({
-  version: 1,
+  version: 2,
   steps: [createProfile, scheduleWelcome],
+  upgrade: recordDisplayNameChoice,
+  sync: [mirrorUser],
+  cleanup: [deleteProfile],
 });

@@ -10,6 +10,7 @@ const profileValidator = v.object({
   userId: v.string(),
   username: v.string(),
   displayName: v.string(),
+  displayNameEdited: v.optional(v.boolean()),
   role: v.literal("member"),
   bio: v.string(),
 });
@@ -51,7 +52,9 @@ export const update = userMutation({
     if (!parsed.success) {
       throw onboardingError("INVALID_SIGNUP_PARAMS", { issues: toSignUpIssues(parsed.error) });
     }
-    await ctx.db.patch(profileId, parsed.data);
+    // A chosen display name no longer follows the user's name.
+    const edited = parsed.data.displayName === undefined ? {} : { displayNameEdited: true };
+    await ctx.db.patch(profileId, { ...parsed.data, ...edited });
     return null;
   },
 });

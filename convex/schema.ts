@@ -9,6 +9,8 @@ export default defineSchema({
     userId: v.string(),
     username: v.string(),
     displayName: v.string(),
+    // Set once the owner edits the display name; until then it follows the user's name.
+    displayNameEdited: v.optional(v.boolean()),
     role: v.literal("member"),
     bio: v.string(),
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
+import { onboarding } from "./onboarding";
 import { json, setup } from "./test.setup";
 
 describe("sign-up by email code", () => {
@@ -27,7 +28,7 @@ describe("sign-up by email code", () => {
     const ann = await auth.signUp({ email: "ann@example.com", username: "ann" });
 
     const status = await ann.as.query(api.users.onboardingStatus, {});
-    expect(status).toMatchObject({ userId: ann.userId, version: 1 });
+    expect(status).toMatchObject({ userId: ann.userId, version: onboarding.version });
     expect(status!.onboardedAt).toBeGreaterThanOrEqual(before);
     expect((await written()).markers).toHaveLength(1);
   });

@@ -11,8 +11,16 @@ import schema from "./schema";
 const modules = import.meta.glob("./**/*.*s");
 const authModules = import.meta.glob("./betterAuth/**/*.*s");
 
-export function setup(options: { captureMail?: boolean } = {}) {
-  const t = convexTest(schema, modules);
+/** Options of {@link setup}. */
+export type SetupOptions = {
+  /** Hand codes to the configured sender instead of the kit's outbox. */
+  captureMail?: boolean;
+  /** Enforce Convex's per-transaction limits (`true`), or tighter ones. */
+  transactionLimits?: true | { databaseQueries?: number; documentsRead?: number; documentsWritten?: number };
+};
+
+export function setup({ transactionLimits, ...options }: SetupOptions = {}) {
+  const t = convexTest({ schema, modules, transactionLimits });
   const auth = authTest(t, { schema: authSchema, modules: authModules, ...options });
 
   // convex-test can run code inside a component (runtime API, not in its type declarations).

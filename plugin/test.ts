@@ -10,7 +10,7 @@
  * ```
  */
 import type { TestConvex } from "convex-test";
-import type { GenericSchema, SchemaDefinition } from "convex/server";
+import type { GenericMutationCtx, GenericSchema, SchemaDefinition } from "convex/server";
 import { decodeJwt } from "jose";
 import { captureMail, type OtpType } from "./mail.js";
 
@@ -96,6 +96,16 @@ export class AuthTestError extends Error {
     this.name = "AuthTestError";
   }
 }
+
+/** A user row for {@link authTest}'s `insertUsers`: the email and the sign-up fields. */
+export type ExistingUser = { email: string; name?: string } & Record<string, unknown>;
+
+// Rows per transaction when seeding: well inside Convex's per-transaction limits.
+const INSERT_BATCH = 1000;
+
+type RunInComponent = {
+  runInComponent: <T>(component: string, run: (ctx: GenericMutationCtx<any>) => Promise<T>) => Promise<T>;
+};
 
 const TEST_ENV = {
   SITE_URL: "http://localhost:3000",
@@ -184,6 +194,38 @@ export function authTest<Schema extends GenericSchema>(
     return { userId: sub as string, token, as };
   }
 
+  const componentName = options.name ?? "betterAuth";
+  // convex-test runs a transaction inside a component with `runInComponent` (not in its types yet).
+  const runInComponent = (t as unknown as RunInComponent).runInComponent;
+
+  /**
+   * Inserts users as they were before onboarding was installed: straight into the component's
+   * `user` table, without the `onCreate` trigger (for testing a backfill). Returns their ids.
+   */
+  async function insertUsers(users: ExistingUser[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (let start = 0; start < users.length; start += INSERT_BATCH) {
+      const batch = users.slice(start, start + INSERT_BATCH);
+      const created = await runInComponent(componentName, async (ctx) => {
+        const now = Date.now();
+        return await Promise.all(
+          batch.map(({ email, name, ...fields }) =>
+            ctx.db.insert("user", {
+              ...fields,
+              name: name ?? "",
+              email,
+              emailVerified: true,
+              createdAt: now,
+              updatedAt: now,
+            }),
+          ),
+        );
+      });
+      ids.push(...created);
+    }
+    return ids;
+  }
+
   return {
     outbox,
     lastOtp,
@@ -195,5 +237,6 @@ export function authTest<Schema extends GenericSchema>(
     fromIp: (ip: string) => routes(t.withRequestMetadata({ ip })),
     /** `{ userId, token, as }` for a session token from a route's answer. */
     session,
+    insertUsers,
   };
 }
