@@ -1,4 +1,5 @@
 import type { AuthContext } from "@better-auth/core";
+import type { Verification } from "better-auth";
 import { constantTimeEqual, symmetricDecrypt } from "better-auth/crypto";
 import type { OtpType } from "./mail.js";
 
@@ -88,7 +89,7 @@ const comparisons = new WeakMap<object, Map<string, Promise<CodeComparison>>>();
  * checked without consuming the code or counting a try: Better Auth does both when the route runs.
  */
 export function compareWithLiveCode(
-  ctx: { context: Pick<AuthContext, "internalAdapter"> },
+  ctx: { context: Pick<AuthContext, "adapter"> },
   otpStore: OtpStore,
   identifier: string,
   otp: string,
@@ -106,13 +107,20 @@ export function compareWithLiveCode(
 }
 
 async function compare(
-  ctx: { context: Pick<AuthContext, "internalAdapter"> },
+  ctx: { context: Pick<AuthContext, "adapter"> },
   otpStore: OtpStore,
   identifier: string,
   otp: string,
   allowedAttempts: number,
 ): Promise<CodeComparison> {
-  const stored = await ctx.context.internalAdapter.findVerificationValue(identifier);
+  // One read of the latest row, as Better Auth's consume picks it. (Its findVerificationValue would
+  // also sweep every expired row, two more calls that the route makes anyway.)
+  const [stored] = await ctx.context.adapter.findMany<Verification>({
+    model: "verification",
+    where: [{ field: "identifier", value: identifier }],
+    sortBy: { field: "createdAt", direction: "desc" },
+    limit: 1,
+  });
   if (!stored || stored.expiresAt < new Date()) return "none";
   const separator = stored.value.lastIndexOf(":");
   const attempts = Number(stored.value.slice(separator + 1)) || 0;

@@ -55,10 +55,12 @@ function parseEmailOnly(body: Record<string, unknown>) {
 }
 
 /**
- * Before a sign-in with a code: if the code is right and the email is new, the sign-up fields must
- * be valid and the username free, checked before Better Auth consumes the code so that the person
- * can fix a field and submit the same code again. A wrong, expired or exhausted code is left to
- * Better Auth, so that without a valid code every email gets the same answer.
+ * Before a sign-in with a code. Valid sign-up fields go straight through: a new user is created
+ * with them, a returning user signs in and they are ignored (a taken username is caught at the
+ * insert, which gives the code back). When the fields are missing or invalid, they matter only if
+ * the code is right and the email new: that is checked here, before Better Auth consumes the code,
+ * so that the person can fix a field and submit the same code again. A wrong, expired or exhausted
+ * code is left to Better Auth, so that without a valid code every email gets the same answer.
  */
 function checkSignIn<Fields extends SignUpFieldsSchema>(
   options: ResolvedOptions<Fields>,
@@ -68,21 +70,20 @@ function checkSignIn<Fields extends SignUpFieldsSchema>(
     const body = asRecord(ctx.body);
     const email = parseEmailOnly(body);
     if (!email.success) throw invalidSignUpParams(email.issues);
+    const parsed = parseSignUp(options.fields, body, { partial: false });
+    if (parsed.success) {
+      return { context: { body: { ...body, ...parsed.data, email: parsed.email } } };
+    }
     const normalized = { context: { body: { ...body, email: email.email } } };
-    if (typeof body.otp !== "string") return normalized;
+    if (typeof body.otp !== "string" || options.disableSignUp) return normalized;
 
     const identifier = otpIdentifier("sign-in", email.email);
     const { allowedAttempts } = options;
     const code = await compareWithLiveCode(ctx, otpStore, identifier, body.otp, allowedAttempts);
     if (code !== "right") return normalized;
-
     // The code is right: from here on the answer may depend on whether the email is registered.
-    if (options.disableSignUp) return normalized;
     if (await ctx.context.internalAdapter.findUserByEmail(email.email)) return normalized;
-    const parsed = parseSignUp(options.fields, body, { partial: false });
-    if (!parsed.success) throw invalidSignUpParams(parsed.issues);
-    if (await usernameTaken(ctx, parsed.data)) throw usernameTakenError();
-    return { context: { body: { ...parsed.data, email: parsed.email, otp: body.otp } } };
+    throw invalidSignUpParams(parsed.issues);
   });
 }
 
