@@ -5,29 +5,20 @@
  */
 import type { GenericDataModel, GenericMutationCtx } from "convex/server";
 import type { MutationCtx } from "../convex/_generated/server.js";
+import { runInComponent } from "../plugin/test.js";
 import type { Setup } from "./setups.js";
 
-type Ctx = GenericMutationCtx<GenericDataModel>;
 
-// convex-test 0.0.60 has `runInComponent` at run time but not in its types.
-type ComponentRunner = {
-  runInComponent<T>(component: string, run: (ctx: Ctx) => Promise<T>): Promise<T>;
-};
 
 const BATCH = 1000;
 
 /** Inserts `count` signed-up users into `setup`, in transactions of {@link BATCH}. */
 export async function seedUsers(setup: Setup, count: number) {
-  const t = setup.t as typeof setup.t & Partial<ComponentRunner>;
-  if (typeof t.runInComponent !== "function") {
-    throw new Error("seedUsers: this convex-test has no runInComponent");
-  }
-  const runInComponent = t.runInComponent.bind(t);
   const isPlugin = setup.name === "plugin";
   for (let first = 0; first < count; first += BATCH) {
     const indexes = Array.from({ length: Math.min(BATCH, count - first) }, (_, i) => first + i);
     const now = Date.now();
-    const userIds = await runInComponent("betterAuth", async (ctx) => {
+    const userIds = await runInComponent(setup.t, "betterAuth", async (ctx) => {
       const ids: string[] = [];
       for (const i of indexes) {
         const userId = await ctx.db.insert("user", {

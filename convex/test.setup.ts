@@ -4,7 +4,7 @@
  * (Two dots in the name: Convex never deploys this file.)
  */
 import { convexTest } from "convex-test";
-import { authTest } from "../plugin/test";
+import { authTest, runInComponent } from "../plugin/test";
 import authSchema from "./betterAuth/schema";
 import schema from "./schema";
 
@@ -23,10 +23,8 @@ export function setup({ transactionLimits, ...options }: SetupOptions = {}) {
   const t = convexTest({ schema, modules, transactionLimits });
   const auth = authTest(t, { schema: authSchema, modules: authModules, ...options });
 
-  // convex-test can run code inside a component (runtime API, not in its type declarations).
   const inAuthComponent = <T>(handler: (ctx: { db: any }) => Promise<T>): Promise<T> =>
-    (t as unknown as { runInComponent: (name: string, h: typeof handler) => Promise<T> })
-      .runInComponent("betterAuth", handler);
+    runInComponent(t, "betterAuth", handler);
 
   /** Everything a sign-up can write, to prove that a refused one wrote nothing. */
   async function written() {

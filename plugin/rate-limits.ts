@@ -42,27 +42,23 @@ const isOtpType = (type: unknown): type is OtpType => OTP_TYPES.has(type);
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** 429 `RATE_LIMITED` with `Retry-After` (seconds), in the header and the body. */
-export function rateLimitedError(retryAfterMs: number): APIError {
+/** An error that says when to try again: `Retry-After` (seconds) in the header and the body. */
+function retryLater(code: "RATE_LIMITED" | "TOO_MANY_ATTEMPTS", retryAfterMs: number): APIError {
   const retryAfter = seconds(retryAfterMs);
-  const { code, message } = OTP_ONBOARDING_ERROR_CODES.RATE_LIMITED;
+  const { message } = OTP_ONBOARDING_ERROR_CODES[code];
   return new APIError(
-    ERROR_STATUS.RATE_LIMITED,
+    ERROR_STATUS[code],
     { code, message, retryAfter },
     { "Retry-After": String(retryAfter) },
   );
 }
 
-/** 403 `TOO_MANY_ATTEMPTS`, with `Retry-After` (seconds) until the failure window has passed. */
-export function tooManyAttemptsError(retryAfterMs: number): APIError {
-  const retryAfter = seconds(retryAfterMs);
-  const { code, message } = OTP_ONBOARDING_ERROR_CODES.TOO_MANY_ATTEMPTS;
-  return new APIError(
-    ERROR_STATUS.TOO_MANY_ATTEMPTS,
-    { code, message, retryAfter },
-    { "Retry-After": String(retryAfter) },
-  );
-}
+/** 429 `RATE_LIMITED`: too many codes asked for; `Retry-After` says when the next may be. */
+export const rateLimitedError = (retryAfterMs: number) => retryLater("RATE_LIMITED", retryAfterMs);
+
+/** 403 `TOO_MANY_ATTEMPTS`, with `Retry-After` until the failure window has passed. */
+export const tooManyAttemptsError = (retryAfterMs: number) =>
+  retryLater("TOO_MANY_ATTEMPTS", retryAfterMs);
 
 let warnedNoIp = false;
 

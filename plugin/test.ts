@@ -103,9 +103,21 @@ export type ExistingUser = { email: string; name?: string } & Record<string, unk
 // Rows per transaction when seeding: well inside Convex's per-transaction limits.
 const INSERT_BATCH = 1000;
 
-type RunInComponent = {
-  runInComponent: <T>(component: string, run: (ctx: GenericMutationCtx<any>) => Promise<T>) => Promise<T>;
-};
+/**
+ * Runs `run` as a mutation inside a registered component (e.g. to read or seed its tables).
+ * convex-test has this at run time, not yet in its type declarations.
+ */
+export function runInComponent<T>(
+  t: object,
+  component: string,
+  run: (ctx: GenericMutationCtx<any>) => Promise<T>,
+): Promise<T> {
+  const runner = t as { runInComponent?: (component: string, run: unknown) => Promise<T> };
+  if (typeof runner.runInComponent !== "function") {
+    throw new Error("runInComponent: this convex-test version cannot run code inside a component");
+  }
+  return runner.runInComponent(component, run);
+}
 
 const TEST_ENV = {
   SITE_URL: "http://localhost:3000",
@@ -195,8 +207,6 @@ export function authTest<Schema extends GenericSchema>(
   }
 
   const componentName = options.name ?? "betterAuth";
-  // convex-test runs a transaction inside a component with `runInComponent` (not in its types yet).
-  const runInComponent = (t as unknown as RunInComponent).runInComponent;
 
   /**
    * Inserts users as they were before onboarding was installed: straight into the component's
@@ -206,7 +216,7 @@ export function authTest<Schema extends GenericSchema>(
     const ids: string[] = [];
     for (let start = 0; start < users.length; start += INSERT_BATCH) {
       const batch = users.slice(start, start + INSERT_BATCH);
-      const created = await runInComponent(componentName, async (ctx) => {
+      const created = await runInComponent(t, componentName, async (ctx) => {
         const now = Date.now();
         return await Promise.all(
           batch.map(({ email, name, ...fields }) =>
