@@ -100,30 +100,24 @@ export function compareWithLiveCode(
   const key = JSON.stringify([identifier, otp, allowedAttempts]);
   let comparison = forRequest.get(key);
   if (!comparison) {
-    comparison = compare(ctx, otpStore, identifier, otp, allowedAttempts);
+    comparison = compare();
     forRequest.set(key, comparison);
   }
   return comparison;
-}
 
-async function compare(
-  ctx: { context: Pick<AuthContext, "adapter"> },
-  otpStore: OtpStore,
-  identifier: string,
-  otp: string,
-  allowedAttempts: number,
-): Promise<CodeComparison> {
-  // One read of the latest row, as Better Auth's consume picks it. (Its findVerificationValue would
-  // also sweep every expired row, two more calls that the route makes anyway.)
-  const [stored] = await ctx.context.adapter.findMany<Verification>({
-    model: "verification",
-    where: [{ field: "identifier", value: identifier }],
-    sortBy: { field: "createdAt", direction: "desc" },
-    limit: 1,
-  });
-  if (!stored || stored.expiresAt < new Date()) return "none";
-  const separator = stored.value.lastIndexOf(":");
-  const attempts = Number(stored.value.slice(separator + 1)) || 0;
-  if (attempts >= allowedAttempts) return "none";
-  return (await otpStore.matches(stored.value.slice(0, separator), otp)) ? "right" : "wrong";
+  async function compare(): Promise<CodeComparison> {
+    // One read of the latest row, as Better Auth's consume picks it. (Its findVerificationValue would
+    // also sweep every expired row, two more calls that the route makes anyway.)
+    const [stored] = await ctx.context.adapter.findMany<Verification>({
+      model: "verification",
+      where: [{ field: "identifier", value: identifier }],
+      sortBy: { field: "createdAt", direction: "desc" },
+      limit: 1,
+    });
+    if (!stored || stored.expiresAt < new Date()) return "none";
+    const separator = stored.value.lastIndexOf(":");
+    const attempts = Number(stored.value.slice(separator + 1)) || 0;
+    if (attempts >= allowedAttempts) return "none";
+    return (await otpStore.matches(stored.value.slice(0, separator), otp)) ? "right" : "wrong";
+  }
 }
