@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { backfillOnboardingPage } from "../plugin/onboarding";
 import { components, internal } from "./_generated/api";
 import { onboarding } from "./onboarding";
-import { setup } from "./test.setup";
+import { setup, onboardAtVersion1 } from "./test.setup";
 
 type Test = ReturnType<typeof setup>["t"];
 
@@ -131,15 +131,10 @@ describe("onboarding versions", () => {
       { email: "custom@example.com", username: "custom", name: "Cu Stom" },
     ]);
     // What version 1 of this app wrote: profiles without `displayNameEdited`, markers at 1.
-    await t.run(async (ctx) => {
-      for (const [userId, username, displayName] of [
-        [plain, "old", "Old Timer"],
-        [renamed, "custom", "The Customizer"],
-      ]) {
-        await ctx.db.insert("profiles", { userId, username, displayName, role: "member", bio: "" });
-        await ctx.db.insert("onboardings", { userId, version: 1, onboardedAt: 1 });
-      }
-    });
+    await onboardAtVersion1(t, [
+      { userId: plain, username: "old", displayName: "Old Timer" },
+      { userId: renamed, username: "custom", displayName: "The Customizer" },
+    ]);
     const current = await auth.signUp({ email: "new@example.com", username: "newbie", name: "New" });
     const before = await t.run(async (ctx) => ({
       profile: await ctx.db.query("profiles").withIndex("by_userId", (q) => q.eq("userId", current.userId)).unique(),

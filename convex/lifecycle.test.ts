@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api, internal } from "./_generated/api";
 import { createAuth } from "./auth";
-import { setup } from "./test.setup";
+import { setup, onboardAtVersion1 } from "./test.setup";
 
 type Test = ReturnType<typeof setup>["t"];
 
@@ -119,15 +119,10 @@ describe("changes to a user", () => {
       { email: "chosen@example.com", username: "chosen", name: "Chosen" },
     ]);
     // As version 1 wrote them: no `displayNameEdited`.
-    await t.run(async (ctx) => {
-      for (const [userId, username, displayName] of [
-        [plain, "plain", "Plain"],
-        [chosen, "chosen", "My Own Name"],
-      ]) {
-        await ctx.db.insert("profiles", { userId, username, displayName, role: "member", bio: "" });
-        await ctx.db.insert("onboardings", { userId, version: 1, onboardedAt: 1 });
-      }
-    });
+    await onboardAtVersion1(t, [
+      { userId: plain, username: "plain", displayName: "Plain" },
+      { userId: chosen, username: "chosen", displayName: "My Own Name" },
+    ]);
 
     await t.mutation(async (ctx) => {
       const { internalAdapter } = await createAuth(ctx).$context;

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { json, setup } from "./test.setup";
+import { json, setup, strayProfile } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";
-
-/** A profile row left behind without its user: the reference onboarding refuses to shadow it. */
-const strayProfile = (username: string) => ({
-  userId: `gone-${username}`,
-  username,
-  displayName: username,
-  role: "member" as const,
-  bio: "",
-});
 
 describe("onboarding that fails", () => {
   it("rolls the user back and answers the step's own error code", async () => {

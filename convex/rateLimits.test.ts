@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { json, setup } from "./test.setup";
+import { json, setup, strayProfile } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";
 const wrongFor = (otp: string) => (otp === "000000" ? "111111" : "000000");
@@ -100,15 +100,7 @@ describe("sending codes", { timeout: 30_000 }, () => {
 
   it("lets a person whose onboarding failed ask for a new code at once, with nothing half-written", async () => {
     const { t, auth, written } = setup();
-    await t.run((ctx) =>
-      ctx.db.insert("profiles", {
-        userId: "gone",
-        username: "ann",
-        displayName: "ann",
-        role: "member",
-        bio: "",
-      }),
-    );
+    await t.run((ctx) => ctx.db.insert("profiles", strayProfile("ann")));
     await auth.sendOtp("ann@example.com");
     const otp = auth.lastOtp("ann@example.com")!;
     const failed = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
@@ -116,7 +108,7 @@ describe("sending codes", { timeout: 30_000 }, () => {
     expect(await written()).toMatchObject({
       users: [],
       markers: [],
-      profiles: [{ userId: "gone" }],
+      profiles: [strayProfile("ann")],
     });
 
     expect((await auth.sendOtp("ann@example.com")).status).toBe(200);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureMail, readDevMailbox } from "../plugin/mail";
-import { json, setup } from "./test.setup";
+import { json, setup, strayProfile } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
@@ -53,15 +53,7 @@ describe("secrets stay out of the logs", () => {
     // A limit, an onboarding that fails, and a sign-in with a Convex token.
     await send("ann@example.com");
     expect((await auth.sendOtp("ann@example.com")).status).toBe(429);
-    await t.run((ctx) =>
-      ctx.db.insert("profiles", {
-        userId: "x",
-        username: "bob",
-        displayName: "b",
-        role: "member",
-        bio: "",
-      }),
-    );
+    await t.run((ctx) => ctx.db.insert("profiles", strayProfile("bob")));
     await send("bob@example.com");
     const bobCode = codes.at(-1)!;
     expect(

@@ -42,6 +42,31 @@ export function setup({ transactionLimits, ...options }: SetupOptions = {}) {
   return { t, auth, written, inAuthComponent };
 }
 
+/**
+ * A profile row left behind without its user, which makes the reference onboarding refuse the
+ * username (the way to make a sign-up's onboarding fail in tests).
+ */
+export const strayProfile = (username: string) => ({
+  userId: `gone-${username}`,
+  username,
+  displayName: username,
+  role: "member" as const,
+  bio: "",
+});
+
+/** Writes what version 1 of the reference app left for existing users: a profile and a marker at 1. */
+export async function onboardAtVersion1(
+  t: ReturnType<typeof setup>["t"],
+  profiles: { userId: string; username: string; displayName: string }[],
+) {
+  await t.run(async (ctx) => {
+    for (const profile of profiles) {
+      await ctx.db.insert("profiles", { ...profile, role: "member", bio: "" });
+      await ctx.db.insert("onboardings", { userId: profile.userId, version: 1, onboardedAt: 1 });
+    }
+  });
+}
+
 /** The JSON body of a route's answer. */
 export async function json(response: Response): Promise<any> {
   return await response.json();
