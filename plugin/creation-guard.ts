@@ -1,5 +1,6 @@
 import type { DBAdapter, DBTransactionAdapter } from "better-auth";
 import { APIError } from "better-auth/api";
+import { wrapAdapter } from "./adapter-wrap.js";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES, statusOf } from "./error-codes.js";
 import { USERNAME_FIELD } from "./user-fields.js";
 
@@ -50,8 +51,7 @@ export function guardUserCreation(
 ): DBAdapter {
   let consumedCode: Row | undefined;
 
-  // Better Auth runs the consume inside `transaction`, so the transaction's adapter is wrapped too.
-  const wrap = <A extends DBTransactionAdapter>(inner: A): A => ({
+  const guard = <A extends DBTransactionAdapter>(inner: A): A => ({
     ...inner,
     async consumeOne<T>(args: Parameters<A["consumeOne"]>[0]) {
       const row = await inner.consumeOne<T>(args);
@@ -77,9 +77,5 @@ export function guardUserCreation(
     await onCodeRestored(identifier as string);
   }
 
-  const guarded = wrap(adapter);
-  return {
-    ...guarded,
-    transaction: (run) => adapter.transaction((trx) => run(wrap(trx))),
-  };
+  return wrapAdapter(adapter, guard);
 }

@@ -12,6 +12,7 @@ import { createOtpLimits, LIMITED_ROUTES } from "./rate-limits.js";
 import { signUpChecks } from "./sign-up-checks.js";
 import { userFieldsOf } from "./user-fields.js";
 import type { SignUpFieldsSchema } from "./validation.js";
+import { watchWrongGuesses } from "./wrong-guesses.js";
 
 export { OTP_ONBOARDING_ERROR_CODES, type OtpOnboardingErrorCode } from "./error-codes.js";
 export {
@@ -80,7 +81,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
   const resolved = resolveOptions(options);
   const otpStore = createOtpStorage(resolved.storage);
   const delivery = guardDelivery(resolved.sender);
-  const limits = createOtpLimits(resolved.rateLimits, otpStore, resolved.allowedAttempts);
+  const limits = createOtpLimits(resolved.rateLimits, resolved.allowedAttempts);
   const emailOtp = emailOTP({
     otpLength: resolved.otpLength,
     expiresIn: resolved.expiresIn,
@@ -113,7 +114,10 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
       };
       return {
         context: {
-          adapter: guardUserCreation(ctx.adapter, limits.codeRestored),
+          adapter: watchWrongGuesses(
+            guardUserCreation(ctx.adapter, limits.codeRestored),
+            limits.wrongGuess,
+          ),
           rateLimit: { ...ctx.rateLimit, customRules },
         },
       };

@@ -18,7 +18,8 @@ export type OtpRateLimits = {
   ctx: ConvexCtx;
   /**
    * Seconds before another code may be sent for the same email and purpose while the previous one
-   * is still unused. Signing in with the code, or an onboarding that failed after it, lifts the wait.
+   * is still unused. The wait ends early once that code is used, expires or runs out of tries, or
+   * when the onboarding after it failed.
    * @default 30
    */
   resendAfter?: number;

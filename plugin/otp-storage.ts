@@ -77,47 +77,47 @@ export type OtpStore = ReturnType<typeof createOtpStorage>;
 /** The verification row a code is kept in, as Better Auth's emailOTP names it. */
 export const otpIdentifier = (type: OtpType, email: string) => `${type}-otp-${email}`;
 
+/** A stored code value, `<stored code>:<wrong tries so far>`, as emailOTP writes it. */
+export function splitCodeValue(value: string) {
+  const separator = value.lastIndexOf(":");
+  return { stored: value.slice(0, separator), tries: Number(value.slice(separator + 1)) || 0 };
+}
+
+/**
+ * The code behind `identifier` that a guess would be checked against: the latest row, as Better
+ * Auth's consume picks it, if it is not expired and has tries left. One read.
+ */
+export async function findLiveCode(
+  adapter: Pick<AuthContext["adapter"], "findMany">,
+  identifier: string,
+  allowedAttempts: number,
+): Promise<string | undefined> {
+  const [row] = await adapter.findMany<Verification>({
+    model: "verification",
+    where: [{ field: "identifier", value: identifier }],
+    sortBy: { field: "createdAt", direction: "desc" },
+    limit: 1,
+  });
+  if (!row || row.expiresAt < new Date()) return undefined;
+  const { stored, tries } = splitCodeValue(row.value);
+  return tries < allowedAttempts ? stored : undefined;
+}
+
 /** How a submitted code compares with the live one: `"none"` when there is no live code to guess. */
 export type CodeComparison = "right" | "wrong" | "none";
 
-// One comparison per request and code: the sign-up checks and the limits both need it, before
-// Better Auth consumes the code. Keyed by the request's auth context, which its hooks share.
-const comparisons = new WeakMap<object, Map<string, Promise<CodeComparison>>>();
-
 /**
- * How `otp` compares with the live code behind `identifier` (stored, not expired, tries left),
- * checked without consuming the code or counting a try: Better Auth does both when the route runs.
+ * How `otp` compares with the live code behind `identifier`, checked without consuming the code or
+ * counting a try: Better Auth does both when the route runs.
  */
-export function compareWithLiveCode(
+export async function compareWithLiveCode(
   ctx: { context: Pick<AuthContext, "adapter"> },
   otpStore: OtpStore,
   identifier: string,
   otp: string,
   allowedAttempts: number,
 ): Promise<CodeComparison> {
-  const forRequest = comparisons.get(ctx.context) ?? new Map<string, Promise<CodeComparison>>();
-  comparisons.set(ctx.context, forRequest);
-  const key = JSON.stringify([identifier, otp, allowedAttempts]);
-  let comparison = forRequest.get(key);
-  if (!comparison) {
-    comparison = compare();
-    forRequest.set(key, comparison);
-  }
-  return comparison;
-
-  async function compare(): Promise<CodeComparison> {
-    // One read of the latest row, as Better Auth's consume picks it. (Its findVerificationValue would
-    // also sweep every expired row, two more calls that the route makes anyway.)
-    const [stored] = await ctx.context.adapter.findMany<Verification>({
-      model: "verification",
-      where: [{ field: "identifier", value: identifier }],
-      sortBy: { field: "createdAt", direction: "desc" },
-      limit: 1,
-    });
-    if (!stored || stored.expiresAt < new Date()) return "none";
-    const separator = stored.value.lastIndexOf(":");
-    const attempts = Number(stored.value.slice(separator + 1)) || 0;
-    if (attempts >= allowedAttempts) return "none";
-    return (await otpStore.matches(stored.value.slice(0, separator), otp)) ? "right" : "wrong";
-  }
+  const live = await findLiveCode(ctx.context.adapter, identifier, allowedAttempts);
+  if (live === undefined) return "none";
+  return (await otpStore.matches(live, otp)) ? "right" : "wrong";
 }

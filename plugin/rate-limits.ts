@@ -6,7 +6,7 @@ import { clientIp } from "./client-ip.js";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import type { OtpType } from "./mail.js";
 import type { Budget, ResolvedRateLimits } from "./options.js";
-import { compareWithLiveCode, otpIdentifier, type OtpStore } from "./otp-storage.js";
+import { findLiveCode, otpIdentifier } from "./otp-storage.js";
 import { asRecord, emailSchema } from "./validation.js";
 
 type Limit = { name: string; key: string; config: RateLimitConfig };
@@ -40,6 +40,12 @@ export const LIMITED_ROUTES = [...Object.keys(SEND_ROUTES), ...Object.keys(VERIF
 const OTP_TYPES = new Set<unknown>(["sign-in", "email-verification", "forget-password"]);
 const isOtpType = (type: unknown): type is OtpType => OTP_TYPES.has(type);
 
+/** The email behind a code's identifier (`otpIdentifier`), for the purposes limited here. */
+function emailOf(identifier: string): string | undefined {
+  const [, type, email] = /^(.+?)-otp-(.+)$/.exec(identifier) ?? [];
+  return isOtpType(type) ? email : undefined;
+}
+
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** An error that says when to try again: `Retry-After` (seconds) in the header and the body. */
@@ -64,13 +70,10 @@ let warnedNoIp = false;
 
 /**
  * The send limits, the failed-verification budget, and the hooks that apply them. Counters live in
- * the rate limiter component; each check and each consumption is one Convex transaction.
+ * the rate limiter component; each check and each consumption is one Convex transaction, so they
+ * are spent where they are needed: a sign-up with the right code pays two on send and one on sign-in.
  */
-export function createOtpLimits(
-  limits: ResolvedRateLimits,
-  otpStore: OtpStore,
-  allowedAttempts: number,
-) {
+export function createOtpLimits(limits: ResolvedRateLimits, allowedAttempts: number) {
   const rateLimiter = limits.component && new RateLimiter(limits.component);
 
   function convex() {
@@ -111,10 +114,12 @@ export function createOtpLimits(
       start: Date.now(),
     },
   });
-  const failures = (email: string): Limit[] => [
-    failureWindow("otp-failed-verifications", limits.failedVerificationsPerEmail, email),
-    failureWindow("otp-consecutive-failures", limits.consecutiveFailuresPerEmail, email),
-  ];
+  // Both windows are spent together, the hourly one first, and forgiven together, the hourly one
+  // last: so while the hourly window is unused the daily one is too, and one read tells both.
+  const failures = (email: string) => ({
+    hourly: failureWindow("otp-failed-verifications", limits.failedVerificationsPerEmail, email),
+    daily: failureWindow("otp-consecutive-failures", limits.consecutiveFailuresPerEmail, email),
+  });
 
   const consume = ({ name, ...args }: Limit) => {
     const { rateLimiter, ctx } = convex();
@@ -132,6 +137,10 @@ export function createOtpLimits(
     // An unused key reads as full, at time 0.
     return { ok: now.value >= 0, retryAfter: now.retryAfter ?? 0, used: stored.ts > 0 };
   };
+  const spendOrRefuse = async (limit: Limit, refusal: (retryAfterMs: number) => APIError) => {
+    const status = await consume(limit);
+    if (!status.ok) throw refusal(status.retryAfter);
+  };
 
   // The failure windows a request found in use, so that a success resets only those.
   const usedFailureWindows = new WeakMap<object, Limit[]>();
@@ -140,8 +149,9 @@ export function createOtpLimits(
    * Before a code is sent: the client IP's limit, the wait since the last code, then the email's
    * hourly budget, each consumed atomically. A refusal stops there, so a request refused for its
    * IP spends nothing of the email's budgets, and a double-click inside the wait does not count
-   * towards the hourly budget. The previous code for the same email and purpose is then deleted:
-   * the new one replaces it.
+   * towards the hourly budget. The wait holds only while the previous code is unused; that is read
+   * when the wait refuses, rather than the wait lifted after every sign-in, so that only someone
+   * asking again this soon pays for it.
    */
   const beforeSend = createAuthMiddleware(async (ctx) => {
     const body = asRecord(ctx.body);
@@ -158,67 +168,52 @@ export function createOtpLimits(
         "[otp-onboarding] the client IP is unknown, so the per-IP send limit is skipped (see SECURITY.md)",
       );
     }
-    for (const limit of [...(ip ? [perIp(ip)] : []), resend(identifier), perEmail(email.data)]) {
-      const status = await consume(limit);
-      if (!status.ok) throw rateLimitedError(status.retryAfter);
+    if (ip) await spendOrRefuse(perIp(ip), rateLimitedError);
+    const wait = await consume(resend(identifier));
+    if (!wait.ok) {
+      const unused = await findLiveCode(ctx.context.adapter, identifier, allowedAttempts);
+      if (unused !== undefined) throw rateLimitedError(wait.retryAfter);
+      // The previous code was used, expired, ran out of tries or never left: the wait starts anew.
+      await reset(resend(identifier));
+      await consume(resend(identifier));
     }
-    await ctx.context.internalAdapter.deleteVerificationByIdentifier(identifier);
+    await spendOrRefuse(perEmail(email.data), rateLimitedError);
   });
 
-  /**
-   * Before a code is checked: a spent budget refuses even the right code. A wrong guess at the live
-   * code spends one failure, atomically, before Better Auth compares it, so that concurrent guesses
-   * cannot all slip past the budget. Right codes never count.
-   */
+  /** Before a code is checked: a spent failure budget refuses even the right code. */
   const beforeVerify = createAuthMiddleware(async (ctx) => {
     const body = asRecord(ctx.body);
     const email = emailSchema.safeParse(body.email);
     const type = VERIFY_ROUTES[ctx.path]?.type(body);
     if (!email.success || !isOtpType(type) || typeof body.otp !== "string") return;
 
-    const budgets = failures(email.data);
-    const states = await Promise.all(budgets.map(peek));
+    const { hourly, daily } = failures(email.data);
+    const hourlyState = await peek(hourly);
+    const states = hourlyState.used ? [hourlyState, await peek(daily)] : [hourlyState];
     const spent = states.filter((state) => !state.ok);
     if (spent.length) throw tooManyAttemptsError(Math.max(...spent.map((s) => s.retryAfter)));
-    usedFailureWindows.set(
-      ctx.context,
-      budgets.filter((_, i) => states[i].used),
-    );
-    const identifier = otpIdentifier(type, email.data);
-    // Only a guess at a live code counts: without one nothing can be guessed, and counting it
-    // would let anyone lock any address out without even asking for a code.
-    const code = await compareWithLiveCode(ctx, otpStore, identifier, body.otp, allowedAttempts);
-    if (code !== "wrong") return;
-    for (const budget of budgets) {
-      const status = await consume(budget);
-      if (!status.ok) throw tooManyAttemptsError(status.retryAfter);
-    }
+    usedFailureWindows.set(ctx.context, hourlyState.used ? [daily, hourly] : []);
   });
 
-  /** After a code was used up successfully: the email's failures are forgiven, a new code may be sent at once. */
+  /**
+   * A wrong try at a live code, recorded by Better Auth (see `watchWrongGuesses`): it spends one
+   * failure from each window. The try that finds a window spent (concurrent guesses) is refused.
+   */
+  async function wrongGuess(identifier: string) {
+    const email = emailOf(identifier);
+    if (!email) return;
+    const { hourly, daily } = failures(email);
+    await spendOrRefuse(hourly, tooManyAttemptsError);
+    await spendOrRefuse(daily, tooManyAttemptsError);
+  }
+
+  /** After a code was used up successfully: the email's failures are forgiven. */
   const afterVerify = createAuthMiddleware(async (ctx) => {
     const route = VERIFY_ROUTES[ctx.path];
     const returned = ctx.context.returned;
     if (!route?.consumes || !returned || returned instanceof Error || returned instanceof Response)
       return;
-    const email = emailSchema.safeParse(asRecord(ctx.body).email);
-    const type = route.type(asRecord(ctx.body));
-    if (!email.success || !isOtpType(type)) return;
-    const forgiven = [
-      resend(otpIdentifier(type, email.data)),
-      ...(usedFailureWindows.get(ctx.context) ?? []),
-    ];
-    await Promise.all(forgiven.map(reset));
-  });
-
-  /** After a send that failed (the mail did not leave, so no code is waiting): another may follow at once. */
-  const afterSend = createAuthMiddleware(async (ctx) => {
-    if (!(ctx.context.returned instanceof APIError)) return;
-    const body = asRecord(ctx.body);
-    const email = emailSchema.safeParse(body.email);
-    const type = SEND_ROUTES[ctx.path]?.(body);
-    if (!email.success || !isOtpType(type)) return;
-    await reset(resend(otpIdentifier(type, email.data)));
+    for (const window of usedFailureWindows.get(ctx.context) ?? []) await reset(window);
   });
 
   const on = (routes: object) => (ctx: HookEndpointContext) =>
@@ -229,10 +224,8 @@ export function createOtpLimits(
       { matcher: on(SEND_ROUTES), handler: beforeSend },
       { matcher: on(VERIFY_ROUTES), handler: beforeVerify },
     ],
-    after: [
-      { matcher: on(SEND_ROUTES), handler: afterSend },
-      { matcher: on(VERIFY_ROUTES), handler: afterVerify },
-    ],
+    after: [{ matcher: on(VERIFY_ROUTES), handler: afterVerify }],
+    wrongGuess,
     /** Lifts the resend wait for a code that was given back (its sign-up failed after it was used). */
     codeRestored: (identifier: string) => reset(resend(identifier)),
   };
