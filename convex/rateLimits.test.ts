@@ -160,6 +160,11 @@ describe("failed verifications across codes", { timeout: 30_000 }, () => {
       username: "ann",
     });
     expect(await json(again)).toMatchObject({ code: "TOO_MANY_ATTEMPTS" });
+    // Nor do the sign-up checks tell the right code from a wrong one meanwhile.
+    for (const otp of [fresh, wrongFor(fresh)]) {
+      const bad = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "NO" });
+      expect(await json(bad)).toMatchObject({ code: "TOO_MANY_ATTEMPTS" });
+    }
     expect((await written()).users).toEqual([]);
 
     // Once the hour since the first failure has passed, the right code works again.

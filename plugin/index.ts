@@ -129,8 +129,9 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
       >,
     },
     hooks: {
-      // Validation first: input it refuses spends no limit.
-      before: [...signUpChecks(resolved, otpStore), ...limits.before],
+      // A spent failure budget answers first, so that no check can tell a right code from a wrong
+      // one; then validation, so that input it refuses spends no send limit.
+      before: [limits.beforeVerify, ...signUpChecks(resolved, otpStore), limits.beforeSend],
       // The failed-mail answer comes after emailOTP's own after hook (which may send a mail), the
       // limits see the final answer, and every error leaves with a code.
       after: [...emailOtp.hooks.after, delivery.answerFailure, ...limits.after, ...errorAnswers],

@@ -219,11 +219,13 @@ export function createOtpLimits(limits: ResolvedRateLimits, allowedAttempts: num
   const on = (routes: object) => (ctx: HookEndpointContext) =>
     Object.hasOwn(routes, ctx.path ?? "");
   return {
-    /** The plugin's before-hooks; they run after validation, so bad input spends nothing. */
-    before: [
-      { matcher: on(SEND_ROUTES), handler: beforeSend },
-      { matcher: on(VERIFY_ROUTES), handler: beforeVerify },
-    ],
+    /**
+     * Before a code is checked, ahead of validation: a spent failure budget must refuse the request
+     * before the sign-up checks could tell a right code from a wrong one. It only reads.
+     */
+    beforeVerify: { matcher: on(VERIFY_ROUTES), handler: beforeVerify },
+    /** Before a code is sent, after validation: bad input spends nothing. */
+    beforeSend: { matcher: on(SEND_ROUTES), handler: beforeSend },
     after: [{ matcher: on(VERIFY_ROUTES), handler: afterVerify }],
     wrongGuess,
     /** Lifts the resend wait for a code that was given back (its sign-up failed after it was used). */
