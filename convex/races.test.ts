@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runInComponent } from "../plugin/test";
 import { json, setup } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";
@@ -14,6 +15,34 @@ const outcomes = (responses: Response[]) =>
 
 // Dozens of requests per test: generous time on a busy machine.
 describe("concurrent requests", { timeout: 60_000 }, () => {
+  it("compares parallel guesses sent with bad sign-up fields one at a time, within a code's 3 tries", async () => {
+    const { t, auth } = setup();
+    await auth.sendOtp("ann@example.com");
+    const otp = auth.lastOtp("ann@example.com")!;
+    const wrong = Array.from({ length: 30 }, (_, i) => String(i).padStart(6, "0"));
+    const guesses = [...wrong.filter((guess) => guess !== otp), otp];
+
+    const answers = await outcomes(
+      await Promise.all(
+        guesses.map((guess) =>
+          auth.post(SIGN_IN, { email: "ann@example.com", otp: guess, username: "NO" }),
+        ),
+      ),
+    );
+    // A right code is told apart only by its field issues; every wrong one compared is a failure.
+    const toldRight = answers.filter((a) => a.code === "INVALID_SIGNUP_PARAMS").length;
+    const window = await runInComponent(t, "rateLimiter", (ctx) =>
+      ctx.db
+        .query("rateLimits")
+        .withIndex("name", (q) =>
+          q.eq("name", "otp-failed-verifications").eq("key", "ann@example.com"),
+        )
+        .unique(),
+    );
+    const failures = window ? 10 - window.value : 0;
+    expect(toldRight + failures).toBeLessThanOrEqual(3);
+  });
+
   it("creates one user, profile and once-marker when 50 sign-ups race for one username", async () => {
     const { auth, written } = setup();
     const emails = Array.from({ length: 50 }, (_, i) => `racer${i}@example.com`);

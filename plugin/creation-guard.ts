@@ -38,16 +38,24 @@ export function userCreationError(error: unknown): APIError {
   return APIError.from(ERROR_STATUS.ONBOARDING_FAILED, OTP_ONBOARDING_ERROR_CODES.ONBOARDING_FAILED);
 }
 
+/** What the creation guard is told by the rest of the plugin. */
+export type CreationGuardHooks = {
+  /** Called after a consumed code was given back, so that the send limits treat it as fresh. */
+  onCodeRestored?: (identifier: string) => Promise<void>;
+  /** The error a new user of this request is refused with, if the sign-up checks found one. */
+  refusal?: () => APIError | undefined;
+};
+
 /**
  * Wraps Better Auth's database adapter for one request so that a user insert that fails (its
- * onboarding threw, or the username was taken meanwhile) answers a clear JSON error instead of a
- * bare 500, and gives back the code that this request consumed just before: the code was right,
- * so the person can fix the problem and submit the same code again. `onCodeRestored` lets the send
- * limits treat that code as fresh, so a new one may be asked for at once too.
+ * onboarding threw, or the username was taken meanwhile) or is refused (its sign-up fields are
+ * invalid) answers a clear JSON error instead of a bare 500, and gives back the code that this
+ * request consumed just before: the code was right, so the person can fix the problem and submit
+ * the same code again; a new one may be asked for at once too.
  */
 export function guardUserCreation(
   adapter: DBAdapter,
-  onCodeRestored: (identifier: string) => Promise<void> = async () => {},
+  { onCodeRestored = async () => {}, refusal = () => undefined }: CreationGuardHooks = {},
 ): DBAdapter {
   let consumedCode: Row | undefined;
 
@@ -60,6 +68,11 @@ export function guardUserCreation(
     },
     async create(args) {
       if (args.model !== "user") return inner.create(args);
+      const refused = refusal();
+      if (refused && consumedCode) {
+        await restoreConsumedCode(inner);
+        throw refused;
+      }
       try {
         return await inner.create(args);
       } catch (error) {

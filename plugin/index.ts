@@ -9,7 +9,7 @@ import { OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import { resolveOptions, type OtpOnboardingOptions } from "./options.js";
 import { createOtpStorage } from "./otp-storage.js";
 import { createOtpLimits, LIMITED_ROUTES } from "./rate-limits.js";
-import { signUpChecks } from "./sign-up-checks.js";
+import { createSignUpRefusal, signUpChecks } from "./sign-up-checks.js";
 import { userFieldsOf } from "./user-fields.js";
 import type { SignUpFieldsSchema } from "./validation.js";
 import { watchWrongGuesses } from "./wrong-guesses.js";
@@ -82,6 +82,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
   const otpStore = createOtpStorage(resolved.storage);
   const delivery = guardDelivery(resolved.sender);
   const limits = createOtpLimits(resolved.rateLimits, resolved.allowedAttempts);
+  const signUpRefusal = createSignUpRefusal();
   const emailOtp = emailOTP({
     otpLength: resolved.otpLength,
     expiresIn: resolved.expiresIn,
@@ -115,7 +116,10 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
       return {
         context: {
           adapter: watchWrongGuesses(
-            guardUserCreation(ctx.adapter, limits.codeRestored),
+            guardUserCreation(ctx.adapter, {
+              onCodeRestored: limits.codeRestored,
+              refusal: signUpRefusal.get,
+            }),
             limits.wrongGuess,
           ),
           rateLimit: { ...ctx.rateLimit, customRules },
@@ -131,7 +135,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
     hooks: {
       // A spent failure budget answers first, so that no check can tell a right code from a wrong
       // one; then validation, so that input it refuses spends no send limit.
-      before: [limits.beforeVerify, ...signUpChecks(resolved, otpStore), limits.beforeSend],
+      before: [limits.beforeVerify, ...signUpChecks(resolved, signUpRefusal), limits.beforeSend],
       // The failed-mail answer comes after emailOTP's own after hook (which may send a mail), the
       // limits see the final answer, and every error leaves with a code.
       after: [...emailOtp.hooks.after, delivery.answerFailure, ...limits.after, ...errorAnswers],

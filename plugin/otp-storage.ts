@@ -102,22 +102,3 @@ export async function findLiveCode(
   const { stored, tries } = splitCodeValue(row.value);
   return tries < allowedAttempts ? stored : undefined;
 }
-
-/** How a submitted code compares with the live one: `"none"` when there is no live code to guess. */
-export type CodeComparison = "right" | "wrong" | "none";
-
-/**
- * How `otp` compares with the live code behind `identifier`, checked without consuming the code or
- * counting a try: Better Auth does both when the route runs.
- */
-export async function compareWithLiveCode(
-  ctx: { context: Pick<AuthContext, "adapter"> },
-  otpStore: OtpStore,
-  identifier: string,
-  otp: string,
-  allowedAttempts: number,
-): Promise<CodeComparison> {
-  const live = await findLiveCode(ctx.context.adapter, identifier, allowedAttempts);
-  if (live === undefined) return "none";
-  return (await otpStore.matches(live, otp)) ? "right" : "wrong";
-}

@@ -2,8 +2,7 @@ import type { HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import type { ResolvedOptions } from "./options.js";
-import { compareWithLiveCode, otpIdentifier, type OtpStore } from "./otp-storage.js";
-import { USERNAME_FIELD } from "./user-fields.js";
+import { USERNAME_FIELD, userFieldsOf } from "./user-fields.js";
 import {
   asRecord,
   emailSchema,
@@ -55,35 +54,49 @@ function parseEmailOnly(body: Record<string, unknown>) {
 }
 
 /**
+ * Where a sign-up refused for its fields waits for the user insert: the creation guard refuses the
+ * insert with it and gives the code back. One per auth instance, which serves one request; every
+ * sign-in sets it afresh.
+ */
+export function createSignUpRefusal() {
+  let refusal: APIError | undefined;
+  return {
+    set: (error: APIError | undefined) => void (refusal = error),
+    get: () => refusal,
+  };
+}
+export type SignUpRefusal = ReturnType<typeof createSignUpRefusal>;
+
+/**
  * Before a sign-in with a code. Valid sign-up fields go straight through: a new user is created
  * with them, a returning user signs in and they are ignored (a taken username is caught at the
- * insert, which gives the code back). When the fields are missing or invalid, they matter only if
- * the code is right and the email new: that is checked here, before Better Auth consumes the code,
- * so that the person can fix a field and submit the same code again. A wrong, expired or exhausted
- * code is left to Better Auth, so that without a valid code every email gets the same answer.
+ * insert, which gives the code back). Missing or invalid fields matter only if the code is right
+ * and the email new, and only Better Auth's atomic check of the code may tell that (a check here
+ * would let parallel requests try more guesses than a code allows). So the request goes on, and a
+ * new user's insert is refused with the field issues, the code given back, so that the person can
+ * fix a field and submit the same code again. Without a valid code every email gets the same answer.
  */
 function checkSignIn<Fields extends SignUpFieldsSchema>(
   options: ResolvedOptions<Fields>,
-  otpStore: OtpStore,
+  refusal: SignUpRefusal,
 ) {
+  // Sign-up fields Better Auth requires at a user insert: a missing one would be refused by it
+  // after the code is used, with no code given back. A placeholder passes that presence check (it
+  // must not be null, which the hook merge drops); the insert is refused before anything is written.
+  const required = Object.entries(userFieldsOf(options.fields))
+    .filter(([, field]) => field.required)
+    .map(([key]) => key);
   return createAuthMiddleware(async (ctx) => {
     const body = asRecord(ctx.body);
     const email = parseEmailOnly(body);
     if (!email.success) throw invalidSignUpParams(email.issues);
     const parsed = parseSignUp(options.fields, body, { partial: false });
+    refusal.set(parsed.success ? undefined : invalidSignUpParams(parsed.issues));
     if (parsed.success) {
       return { context: { body: { ...body, ...parsed.data, email: parsed.email } } };
     }
-    const normalized = { context: { body: { ...body, email: email.email } } };
-    if (typeof body.otp !== "string" || options.disableSignUp) return normalized;
-
-    const identifier = otpIdentifier("sign-in", email.email);
-    const { allowedAttempts } = options;
-    const code = await compareWithLiveCode(ctx, otpStore, identifier, body.otp, allowedAttempts);
-    if (code !== "right") return normalized;
-    // The code is right: from here on the answer may depend on whether the email is registered.
-    if (await ctx.context.internalAdapter.findUserByEmail(email.email)) return normalized;
-    throw invalidSignUpParams(parsed.issues);
+    const placeholders = required.filter((key) => !(key in body)).map((key) => [key, ""]);
+    return { context: { body: { ...Object.fromEntries(placeholders), ...body, email: email.email } } };
   });
 }
 
@@ -103,12 +116,12 @@ function checkUpdateUser<Fields extends SignUpFieldsSchema>(options: ResolvedOpt
 /** The plugin's `hooks.before`: validation on the three routes that take sign-up fields. */
 export function signUpChecks<Fields extends SignUpFieldsSchema>(
   options: ResolvedOptions<Fields>,
-  otpStore: OtpStore,
+  refusal: SignUpRefusal,
 ) {
   const on = (path: string) => (ctx: HookEndpointContext) => ctx.path === path;
   return [
     { matcher: on("/email-otp/send-verification-otp"), handler: checkSendOtp(options) },
-    { matcher: on("/sign-in/email-otp"), handler: checkSignIn(options, otpStore) },
+    { matcher: on("/sign-in/email-otp"), handler: checkSignIn(options, refusal) },
     { matcher: on("/update-user"), handler: checkUpdateUser(options) },
   ];
 }
