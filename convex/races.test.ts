@@ -31,10 +31,11 @@ describe("concurrent requests", { timeout: 60_000 }, () => {
     );
     // A right code is told apart only by its field issues; every wrong one compared is a failure.
     const toldRight = answers.filter((a) => a.code === "INVALID_SIGNUP_PARAMS").length;
+    // The rate limiter's own row for the email's hourly failure window (its table, untyped here).
     const window = await runInComponent(t, "rateLimiter", (ctx) =>
       ctx.db
         .query("rateLimits")
-        .withIndex("name", (q) =>
+        .withIndex("name", (q: any) =>
           q.eq("name", "otp-failed-verifications").eq("key", "ann@example.com"),
         )
         .unique(),
