@@ -1,6 +1,5 @@
 import type { AuthContext } from "@better-auth/core";
 import type { Verification } from "better-auth";
-import { constantTimeEqual, symmetricDecrypt } from "better-auth/crypto";
 import type { OtpType } from "./mail.js";
 
 /**
@@ -42,8 +41,8 @@ export async function keyedOtpHash(secret: string, otp: string): Promise<string>
 export type SecretSource = { secret: string; secretConfig?: unknown };
 
 /**
- * Stores and checks codes for one auth instance. The secret is known only once Better Auth has
- * initialised the plugin, hence `bind`.
+ * Stores codes for one auth instance; Better Auth compares a submitted code with the stored form in
+ * constant time. The secret is known only once Better Auth has initialised the plugin, hence `bind`.
  */
 export function createOtpStorage(storage: OtpStorage) {
   let source: SecretSource | undefined;
@@ -60,19 +59,9 @@ export function createOtpStorage(storage: OtpStorage) {
       storage === "encrypted"
         ? ("encrypted" as const)
         : { hash: async (otp: string) => keyedOtpHash(secret().secret, otp) },
-    /** Whether `otp` is the code behind `stored`, compared in constant time. */
-    async matches(stored: string, otp: string): Promise<boolean> {
-      if (storage === "encrypted") {
-        const key = (secret().secretConfig ?? secret().secret) as string;
-        const plain = await symmetricDecrypt({ key, data: stored }).catch(() => null);
-        return plain !== null && constantTimeEqual(plain, otp);
-      }
-      return constantTimeEqual(await keyedOtpHash(secret().secret, otp), stored);
-    },
   };
 }
 
-export type OtpStore = ReturnType<typeof createOtpStorage>;
 
 /** The verification row a code is kept in, as Better Auth's emailOTP names it. */
 export const otpIdentifier = (type: OtpType, email: string) => `${type}-otp-${email}`;
