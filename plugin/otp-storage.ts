@@ -62,32 +62,26 @@ export function createOtpStorage(storage: OtpStorage) {
   };
 }
 
-
 /** The verification row a code is kept in, as Better Auth's emailOTP names it. */
 export const otpIdentifier = (type: OtpType, email: string) => `${type}-otp-${email}`;
 
-/** A stored code value, `<stored code>:<wrong tries so far>`, as emailOTP writes it. */
-export function splitCodeValue(value: string) {
-  const separator = value.lastIndexOf(":");
-  return { stored: value.slice(0, separator), tries: Number(value.slice(separator + 1)) || 0 };
-}
+/** The wrong tries recorded in a stored code value, `<stored code>:<tries>` as emailOTP writes it. */
+export const triesOf = (value: string) => Number(value.slice(value.lastIndexOf(":") + 1)) || 0;
 
 /**
- * The code behind `identifier` that a guess would be checked against: the latest row, as Better
- * Auth's consume picks it, if it is not expired and has tries left. One read.
+ * Whether a code behind `identifier` can still be used: the latest row, as Better Auth's consume
+ * picks it, is not expired and has tries left. One read.
  */
-export async function findLiveCode(
+export async function hasLiveCode(
   adapter: Pick<AuthContext["adapter"], "findMany">,
   identifier: string,
   allowedAttempts: number,
-): Promise<string | undefined> {
+): Promise<boolean> {
   const [row] = await adapter.findMany<Verification>({
     model: "verification",
     where: [{ field: "identifier", value: identifier }],
     sortBy: { field: "createdAt", direction: "desc" },
     limit: 1,
   });
-  if (!row || row.expiresAt < new Date()) return undefined;
-  const { stored, tries } = splitCodeValue(row.value);
-  return tries < allowedAttempts ? stored : undefined;
+  return !!row && row.expiresAt >= new Date() && triesOf(row.value) < allowedAttempts;
 }

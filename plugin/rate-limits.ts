@@ -6,7 +6,7 @@ import { clientIp } from "./client-ip.js";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "./error-codes.js";
 import type { OtpType } from "./mail.js";
 import type { Budget, ResolvedRateLimits } from "./options.js";
-import { findLiveCode, otpIdentifier } from "./otp-storage.js";
+import { hasLiveCode, otpIdentifier } from "./otp-storage.js";
 import { asRecord, emailSchema } from "./validation.js";
 
 type Limit = { name: string; key: string; config: RateLimitConfig };
@@ -171,8 +171,9 @@ export function createOtpLimits(limits: ResolvedRateLimits, allowedAttempts: num
     if (ip) await spendOrRefuse(perIp(ip), rateLimitedError);
     const wait = await consume(resend(identifier));
     if (!wait.ok) {
-      const unused = await findLiveCode(ctx.context.adapter, identifier, allowedAttempts);
-      if (unused !== undefined) throw rateLimitedError(wait.retryAfter);
+      if (await hasLiveCode(ctx.context.adapter, identifier, allowedAttempts)) {
+        throw rateLimitedError(wait.retryAfter);
+      }
       // The previous code was used, expired, ran out of tries or never left: the wait starts anew.
       await reset(resend(identifier));
       await consume(resend(identifier));

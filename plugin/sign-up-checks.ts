@@ -95,8 +95,10 @@ function checkSignIn<Fields extends SignUpFieldsSchema>(
     if (parsed.success) {
       return { context: { body: { ...body, ...parsed.data, email: parsed.email } } };
     }
-    const placeholders = required.filter((key) => !(key in body)).map((key) => [key, ""]);
-    return { context: { body: { ...Object.fromEntries(placeholders), ...body, email: email.email } } };
+    const placeholders = Object.fromEntries(
+      required.filter((key) => !(key in body)).map((key) => [key, ""]),
+    );
+    return { context: { body: { ...placeholders, ...body, email: email.email } } };
   });
 }
 

@@ -1,6 +1,6 @@
 import type { DBAdapter, Where } from "better-auth";
 import { wrapAdapter } from "./adapter-wrap.js";
-import { splitCodeValue } from "./otp-storage.js";
+import { triesOf } from "./otp-storage.js";
 
 const identifierIn = (where: Where[]) =>
   where.find((clause) => clause.field === "identifier")?.value;
@@ -20,7 +20,7 @@ export function watchWrongGuesses(
 ): DBAdapter {
   const report = async (identifier: unknown, value: unknown) => {
     if (typeof identifier !== "string" || typeof value !== "string") return;
-    if (splitCodeValue(value).tries > 0) await onWrongGuess(identifier);
+    if (triesOf(value) > 0) await onWrongGuess(identifier);
   };
   return wrapAdapter(adapter, (inner) => ({
     ...inner,
