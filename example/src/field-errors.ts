@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { codes, type AuthError } from "./auth-errors";
 
 /** Field name → first message, from Zod issues or from the server's `issues: [{ path, message }]`. */
 export type FieldErrors = Record<string, string>;
@@ -18,4 +19,12 @@ export function validate<T extends z.ZodType>(schema: T, values: unknown) {
   return result.success
     ? { data: result.data as z.output<T>, errors: undefined }
     : { data: undefined, errors: fieldErrorsOf(result.error.issues) };
+}
+
+/** Field errors for a server answer; `undefined` when it concerns no field. */
+export function fieldErrorsFromServer(error: AuthError): FieldErrors | undefined {
+  if (error.code === codes.USERNAME_TAKEN.code) {
+    return { username: "That username is taken. Try another." };
+  }
+  return error.issues?.length ? fieldErrorsOf(error.issues) : undefined;
 }

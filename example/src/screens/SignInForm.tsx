@@ -4,7 +4,7 @@ import { emailSchema } from "../../../plugin/validation";
 import { authClient } from "../auth-client";
 import { codeErrorMessage, type AuthError } from "../auth-errors";
 import { Field } from "../components/Field";
-import { fieldErrorsOf, validate, type FieldErrors } from "../field-errors";
+import { fieldErrorsFromServer, validate, type FieldErrors } from "../field-errors";
 import type { PendingCode } from "./CodeForm";
 
 const signInForm = z.object({ email: emailSchema });
@@ -26,9 +26,9 @@ export function SignInForm({ onCodeSent }: { onCodeSent: (pending: PendingCode) 
     const { error } = await authClient.emailOtp.sendVerificationOtp({ email: data.email, type: "sign-in" });
     setSending(false);
     if (!error) return onCodeSent({ email: data.email, mode: "sign-in" });
-    const failure = error as AuthError;
-    if (failure.issues?.length) setErrors(fieldErrorsOf(failure.issues));
-    else setFormError(codeErrorMessage(failure));
+    const fieldErrors = fieldErrorsFromServer(error as AuthError);
+    if (fieldErrors) setErrors(fieldErrors);
+    else setFormError(codeErrorMessage(error as AuthError));
   }
 
   return (

@@ -2,9 +2,9 @@ import { useState, type FormEvent } from "react";
 import { signUpFields } from "../../../convex/signUpFields";
 import { emailSchema } from "../../../plugin/validation";
 import { authClient } from "../auth-client";
-import { codeErrorMessage, codes, type AuthError } from "../auth-errors";
+import { codeErrorMessage, type AuthError } from "../auth-errors";
 import { Field } from "../components/Field";
-import { fieldErrorsOf, validate, type FieldErrors } from "../field-errors";
+import { fieldErrorsFromServer, validate, type FieldErrors } from "../field-errors";
 import type { PendingCode } from "./CodeForm";
 
 // The server's own rules (its sign-up schema and its email rule): checked here first, then again there.
@@ -19,14 +19,6 @@ type SignUpFormProps = {
   /** The server's answer to show next to the fields. */
   serverError?: AuthError;
 };
-
-/** Field errors for a server answer; `undefined` when it concerns no field. */
-function fieldErrorsFromServer(error: AuthError): FieldErrors | undefined {
-  if (error.code === codes.USERNAME_TAKEN.code) {
-    return { username: "That username is taken. Try another." };
-  }
-  return error.issues?.length ? fieldErrorsOf(error.issues) : undefined;
-}
 
 /** Step 1: email, username and display name, checked before any code is sent. */
 export function SignUpForm({ onCodeSent, initial, serverError }: SignUpFormProps) {
