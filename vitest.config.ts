@@ -9,7 +9,7 @@ export default defineConfig({
           // Convex functions run in an edge-like runtime; convex-test expects the same here.
           environment: "edge-runtime",
           server: { deps: { inline: ["convex-test"] } },
-          include: ["convex/**/*.test.ts", "plugin/**/*.test.ts"],
+          include: ["convex/**/*.test.ts", "plugin/src/**/*.test.ts"],
         },
       },
       {

@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { pathToFileURL } from "node:url";
 import pluginAuthSchema from "../convex/betterAuth/schema.js";
 import pluginSchema from "../convex/schema.js";
-import { authTest } from "../plugin/test.js";
+import { authTest } from "convex-otp-onboarding/test";
 import baselineAuthSchema from "./baseline/betterAuth/schema.js";
 import baselineSchema from "./baseline/schema.js";
 

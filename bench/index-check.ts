@@ -78,7 +78,7 @@ export function checkSource(file: string, text: string) {
 }
 
 // The plugin's convex-test kit runs in tests only, never in a deployment.
-const TEST_ONLY = new Set(["plugin/test.ts"]);
+const isTestOnly = (file: string) => file === "plugin/src/test.ts" || file.startsWith("plugin/src/test/");
 
 /**
  * Whether Convex would deploy `file` (relative to the repository): the CLI skips `_generated/`,
@@ -90,7 +90,7 @@ function isDeployed(file: string) {
     /\.(ts|tsx|js|mjs)$/.test(base) &&
     (base.match(/\./g) ?? []).length === 1 &&
     !file.split(sep).includes("_generated") &&
-    !TEST_ONLY.has(file.split(sep).join("/"))
+    !isTestOnly(file.split(sep).join("/"))
   );
 }
 

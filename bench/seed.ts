@@ -5,7 +5,7 @@
  */
 import type { GenericDataModel, GenericMutationCtx } from "convex/server";
 import type { MutationCtx } from "../convex/_generated/server.js";
-import { runInComponent } from "../plugin/test.js";
+import { runInComponent } from "convex-otp-onboarding/test";
 import type { Setup } from "./setups.js";
 
 

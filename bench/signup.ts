@@ -1,5 +1,5 @@
 /** One timed sign-up over the real routes: send a code, read it, sign in with it. */
-import { captureMail } from "../plugin/mail.js";
+import { captureMail } from "convex-otp-onboarding/test";
 import type { Setup } from "./setups.js";
 
 // Codes by address, captured at the mail edge for every setup in this process.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { backfillOnboardingPage } from "../plugin/onboarding";
+import { backfillOnboardingPage } from "convex-otp-onboarding/convex";
 import { components, internal } from "./_generated/api";
 import { onboarding } from "./onboarding";
 import { setup, onboardAtVersion1 } from "./test.setup";

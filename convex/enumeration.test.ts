@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { captureMail } from "../plugin/mail";
+import { captureMail } from "convex-otp-onboarding/test";
 import { json, setup } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";

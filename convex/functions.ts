@@ -12,7 +12,7 @@ import {
   wrapDatabaseWriter,
   type Rules,
 } from "convex-helpers/server/rowLevelSecurity";
-import { onboardingError } from "../plugin/onboarding";
+import { onboardingError } from "convex-otp-onboarding/convex";
 import type { DataModel } from "./_generated/dataModel";
 import { mutation, query, type QueryCtx } from "./_generated/server";
 import { authComponent } from "./auth";

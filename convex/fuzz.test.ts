@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { emailSchema } from "../plugin/validation";
+import { emailSchema } from "convex-otp-onboarding";
 import { setup } from "./test.setup";
 import { signUpFields } from "./signUpFields";
 

@@ -4,7 +4,7 @@
  *   `RESEND_TIMEOUT_MS` bounds each attempt);
  * - otherwise: the dev mailbox, which keeps mails in memory (`OTP_PRINT_CODES=1` prints codes).
  */
-import { devMailbox, resendSender, type OtpSender } from "../plugin";
+import { devMailbox, resendSender, type OtpSender } from "convex-otp-onboarding";
 
 function chooseSender(env: NodeJS.ProcessEnv): OtpSender {
   if (!env.RESEND_API_KEY) return devMailbox({ printCodes: env.OTP_PRINT_CODES === "1" });

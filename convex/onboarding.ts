@@ -3,7 +3,7 @@
  * their Better Auth user, and how it follows the user afterwards (changes, deletion, upgrades).
  */
 import type { Infer } from "convex/values";
-import { defineOnboarding, onboardingError } from "../plugin/onboarding";
+import { defineOnboarding, onboardingError } from "convex-otp-onboarding/convex";
 import { internal } from "./_generated/api";
 import type { DataModel, Doc } from "./_generated/dataModel";
 import type { MutationCtx } from "./_generated/server";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOnboardingError } from "../plugin/onboarding";
+import { isOnboardingError } from "convex-otp-onboarding/convex";
 import { api } from "./_generated/api";
 import { setup } from "./test.setup";
 

@@ -1,6 +1,5 @@
 import { v } from "convex/values";
-import { onboardingError } from "../plugin/onboarding";
-import { toSignUpIssues } from "../plugin/validation";
+import { onboardingError, toSignUpIssues } from "convex-otp-onboarding/convex";
 import { userMutation, userQuery } from "./functions";
 import { profileUpdate } from "./signUpFields";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runInComponent } from "../plugin/test";
+import { runInComponent } from "convex-otp-onboarding/test";
 import { json, setup } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";

@@ -3,7 +3,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { resendSender, type OtpMail } from "../plugin";
+import { resendSender, type OtpMail } from "convex-otp-onboarding";
 import { setup } from "./test.setup";
 
 /** A mail as the fake Resend API received it. */
@@ -234,7 +234,7 @@ describe("choosing the sender", () => {
   it("uses the dev mailbox when RESEND_API_KEY is not set, and logs which sender is active", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const { auth } = backend({ RESEND_API_KEY: "" });
-    const { readDevMailbox } = await import("../plugin/mail");
+    const { readDevMailbox } = await import("convex-otp-onboarding");
     const response = await auth.sendOtp("dev@example.com");
     expect(response.status).toBe(200);
 
@@ -250,6 +250,17 @@ describe("choosing the sender", () => {
     await auth.sendOtp("bob@example.com");
     const choices = log.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes("codes are sent"));
     expect(choices).toEqual(["[otp-onboarding] codes are sent with Resend (from OTP Onboarding <onboarding@example.com>)"]);
+  });
+
+  it("keeps no code on a Convex deployment without Resend: 503 OTP_DELIVERY_FAILED, the log says what to set", async () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const { auth, written } = backend({ RESEND_API_KEY: "", CONVEX_CLOUD_URL: "https://happy-otter-123.convex.cloud" });
+    const response = await auth.sendOtp("cloud@example.com");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: "OTP_DELIVERY_FAILED" });
+    expect((await written()).codes).toEqual([]);
+    expect(error.mock.calls.flat().join("\n")).toMatch(/devMailbox\(\) does not deliver on the Convex deployment/);
   });
 
   it("refuses to start with RESEND_API_KEY but no RESEND_FROM", async () => {

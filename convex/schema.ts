@@ -1,6 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { onboardingTables } from "../plugin/onboarding";
+import { onboardingTables } from "convex-otp-onboarding/convex";
 
 export default defineSchema({
   // The once-marker of each onboarded user (from the plugin).

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { captureMail, readDevMailbox } from "../plugin/mail";
+import { readDevMailbox } from "convex-otp-onboarding";
+import { captureMail } from "convex-otp-onboarding/test";
 import { json, setup, strayProfile } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";

@@ -4,7 +4,7 @@
  * (Two dots in the name: Convex never deploys this file.)
  */
 import { convexTest } from "convex-test";
-import { authTest, runInComponent } from "../plugin/test";
+import { authTest, runInComponent } from "convex-otp-onboarding/test";
 import authSchema from "./betterAuth/schema";
 import schema from "./schema";
 

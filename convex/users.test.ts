@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serverUsers } from "../plugin/onboarding";
+import { serverUsers } from "convex-otp-onboarding/convex";
 import { api, components, internal } from "./_generated/api";
 import { authFunctions } from "./auth";
 import { signUpFields } from "./signUpFields";

@@ -7,7 +7,7 @@ import {
   onboardingStatusValidator,
   serverUsers,
   type BackfillPage,
-} from "../plugin/onboarding";
+} from "convex-otp-onboarding/convex";
 import { components, internal } from "./_generated/api";
 import { internalMutation, query } from "./_generated/server";
 import { authComponent, authFunctions } from "./auth";

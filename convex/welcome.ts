@@ -1,5 +1,5 @@
 import { v } from "convex/values";
-import { maskEmail } from "../plugin/mail";
+import { maskEmail } from "convex-otp-onboarding";
 import { internalAction } from "./_generated/server";
 
 /**

@@ -1,26 +1,30 @@
 /**
  * The Better Auth component's tables, for the configuration in ../auth.ts: Better Auth's core
- * tables, `jwks` for the Convex JWT, and the sign-up fields the plugin adds to `user`
- * (`username`, unique, with its index). Keep in step with `signUpFields` when it gains a field.
+ * tables (as `npx auth generate` writes them), `jwks` for the Convex JWT, and the sign-up fields
+ * the plugin adds to `user`, derived from the same Zod schema (`username`, with its index).
  */
+import { indexSignUpFields, signUpUserFields } from "convex-otp-onboarding/convex";
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
+import { signUpFields } from "../signUpFields";
 
 export const tables = {
-  user: defineTable({
-    name: v.string(),
-    email: v.string(),
-    emailVerified: v.boolean(),
-    image: v.optional(v.union(v.null(), v.string())),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-    userId: v.optional(v.union(v.null(), v.string())),
-    username: v.string(),
-  })
-    .index("email_name", ["email", "name"])
-    .index("name", ["name"])
-    .index("userId", ["userId"])
-    .index("username", ["username"]),
+  user: indexSignUpFields(
+    defineTable({
+      name: v.string(),
+      email: v.string(),
+      emailVerified: v.boolean(),
+      image: v.optional(v.union(v.null(), v.string())),
+      createdAt: v.number(),
+      updatedAt: v.number(),
+      userId: v.optional(v.union(v.null(), v.string())),
+      ...signUpUserFields(signUpFields),
+    })
+      .index("email_name", ["email", "name"])
+      .index("name", ["name"])
+      .index("userId", ["userId"]),
+    signUpFields,
+  ),
   session: defineTable({
     expiresAt: v.number(),
     token: v.string(),

@@ -4,7 +4,7 @@ import { ConvexError } from "convex/values";
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { api } from "../../convex/_generated/api";
-import { isOnboardingError } from "../../plugin/onboarding";
+import { isOnboardingError } from "convex-otp-onboarding/convex";
 import { signInOverHttp, uniqueEmail } from "../test/auth-over-http";
 
 const base = inject("runtimeUrl");

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { convexTest } from "convex-test";
 import type { AuthConfig, HttpRouter } from "convex/server";
-import { registerRateLimiter } from "../../plugin/test.js";
+import { registerRateLimiter } from "convex-otp-onboarding/test";
 import { modulesOf, modulesUnder, type ModuleMap } from "./modules.js";
 
 /** What a Convex function export carries once registered (`query(...)`, `internalMutation(...)`, ...). */

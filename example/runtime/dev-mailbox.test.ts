@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { components } from "../../convex/_generated/api";
-import { devMailbox, otpOnboarding, type ConvexCtx, type OtpSender } from "../../plugin";
+import { devMailbox, otpOnboarding, type ConvexCtx, type OtpSender } from "convex-otp-onboarding";
 import { mailboxJson, usesDevMailbox } from "./dev-mailbox";
 
 const fields = z.object({ username: z.string() });

@@ -1,4 +1,4 @@
-import { devMailbox, readDevMailbox, type CapturedMail } from "../../plugin/mail.js";
+import { devMailbox, readDevMailbox, type CapturedMail } from "convex-otp-onboarding";
 
 /** Whether the app's auth options send codes through `devMailbox()`, so that a local mailbox exists. */
 export function usesDevMailbox(authOptions: { plugins?: readonly unknown[] }): boolean {

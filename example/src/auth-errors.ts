@@ -1,4 +1,4 @@
-import { OTP_CLIENT_ERROR_CODES as codes } from "../../plugin/client";
+import { OTP_CLIENT_ERROR_CODES as codes } from "convex-otp-onboarding/client";
 
 /** What a failed Better Auth call answers: its code and message, and the bad fields if any. */
 export type AuthError = {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { z } from "zod";
-import { emailSchema } from "../../../plugin/validation";
+import { emailSchema } from "convex-otp-onboarding/client";
 import { authClient } from "../auth-client";
 import { codeErrorMessage, type AuthError } from "../auth-errors";
 import { Field } from "../components/Field";

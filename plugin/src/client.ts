@@ -1,0 +1,13 @@
+/**
+ * `convex-otp-onboarding/client`: what a browser needs. The Better Auth client plugin, the error
+ * codes to compare with, and the email rule and issue shape forms share with the server. Nothing
+ * here imports server code.
+ */
+export { OTP_CLIENT_ERROR_CODES, otpOnboardingClient } from "./client/plugin.js";
+export { OTP_ONBOARDING_ERROR_CODES, type OtpOnboardingErrorCode } from "./shared/error-codes.js";
+export {
+  emailSchema,
+  toSignUpIssues,
+  type SignUpFieldsSchema,
+  type SignUpIssue,
+} from "./shared/sign-up-schema.js";

@@ -1,0 +1,36 @@
+/**
+ * `convex-otp-onboarding`: the Better Auth plugin (runs where Better Auth runs: your Convex HTTP
+ * actions) and the code senders it delivers with.
+ */
+export { otpOnboarding } from "./server/plugin.js";
+export type { Budget, ConvexCtx, OtpOnboardingOptions, OtpRateLimits } from "./server/options.js";
+export { keyedOtpHash, type OtpStorage } from "./server/otp-storage.js";
+export type { UserFieldsOf } from "./server/better-auth-fields.js";
+
+export { devMailbox, readDevMailbox, type DevMailboxOptions } from "./mail/dev-mailbox.js";
+export { resendSender, type ResendSenderOptions } from "./mail/resend.js";
+export {
+  otpMessage,
+  otpSubject,
+  type OtpMessage,
+  type OtpMessageOverride,
+} from "./mail/message.js";
+export {
+  maskEmail,
+  type CapturedMail,
+  type OtpMail,
+  type OtpSender,
+  type OtpType,
+} from "./mail/sender.js";
+
+export {
+  ERROR_STATUS,
+  OTP_ONBOARDING_ERROR_CODES,
+  type OtpOnboardingErrorCode,
+} from "./shared/error-codes.js";
+export {
+  emailSchema,
+  toSignUpIssues,
+  type SignUpFieldsSchema,
+  type SignUpIssue,
+} from "./shared/sign-up-schema.js";

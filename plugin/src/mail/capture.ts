@@ -1,0 +1,23 @@
+import type { OtpMail, OtpSender } from "./sender.js";
+
+// On globalThis so that every copy of this module (bundles, test runners) sees one sink.
+const CAPTURE = Symbol.for("convex-otp-onboarding/mail-capture");
+const globals = globalThis as typeof globalThis & { [CAPTURE]?: (mail: OtpMail) => void };
+
+/**
+ * Routes every code to `sink` instead of the configured sender, until the returned function is
+ * called. The test kit uses it so that tests read codes without any network.
+ */
+export function captureMail(sink: (mail: OtpMail) => void): () => void {
+  globals[CAPTURE] = sink;
+  return () => {
+    if (globals[CAPTURE] === sink) delete globals[CAPTURE];
+  };
+}
+
+/** Sends through the capture sink when one is installed, else through `sender`. */
+export async function deliver(sender: OtpSender, mail: OtpMail): Promise<void> {
+  const sink = globals[CAPTURE];
+  if (sink) return sink(mail);
+  await sender.send(mail);
+}

@@ -1,0 +1,43 @@
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
+
+/**
+ * Every error code the plugin answers with, defined once. The HTTP routes send them as
+ * `{ code, message }`; the client plugin exposes them as `$ERROR_CODES`; Convex functions throw
+ * them as `ConvexError({ code, message })`.
+ */
+export const OTP_ONBOARDING_ERROR_CODES = defineErrorCodes({
+  INVALID_SIGNUP_PARAMS: "Invalid sign-up parameters",
+  USERNAME_TAKEN: "Username is already taken",
+  EMAIL_TAKEN: "Email is already registered",
+  ONBOARDING_FAILED: "Could not set up the new account, please try again",
+  FORBIDDEN: "You are not allowed to do this",
+  OTP_DELIVERY_FAILED: "Could not send the code, please try again in a moment",
+  RATE_LIMITED: "Too many requests, please try again later",
+  // Same code and message as Better Auth's emailOTP uses for one code's attempts.
+  TOO_MANY_ATTEMPTS: "Too many attempts",
+  USER_TABLE_OUT_OF_DATE: "The user table does not match the sign-up fields",
+});
+
+export type OtpOnboardingErrorCode = keyof typeof OTP_ONBOARDING_ERROR_CODES;
+
+/** The HTTP status each code is answered with; a consumer's own step codes answer 400. */
+export const ERROR_STATUS = {
+  INVALID_SIGNUP_PARAMS: "BAD_REQUEST",
+  USERNAME_TAKEN: "CONFLICT",
+  EMAIL_TAKEN: "CONFLICT",
+  ONBOARDING_FAILED: "INTERNAL_SERVER_ERROR",
+  FORBIDDEN: "FORBIDDEN",
+  // A mail the provider refused (4xx: a configuration problem) answers 502 instead.
+  OTP_DELIVERY_FAILED: "SERVICE_UNAVAILABLE",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  TOO_MANY_ATTEMPTS: "FORBIDDEN",
+  // A deployment whose component schema lags behind the sign-up fields: the operator's to fix.
+  USER_TABLE_OUT_OF_DATE: "INTERNAL_SERVER_ERROR",
+} as const satisfies Record<OtpOnboardingErrorCode, string>;
+
+/** The status for any error code, the plugin's or a consumer's. */
+export function statusOf(code: string): (typeof ERROR_STATUS)[OtpOnboardingErrorCode] {
+  return Object.hasOwn(ERROR_STATUS, code)
+    ? ERROR_STATUS[code as OtpOnboardingErrorCode]
+    : "BAD_REQUEST";
+}
