@@ -24,6 +24,14 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: "scripts",
+          // Checks of the repository itself (e.g. the hand-kept convex/_generated/), in Node.
+          environment: "node",
+          include: ["scripts/**/*.test.ts"],
+        },
+      },
     ],
   },
 });
