@@ -135,7 +135,8 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
   } else {
     const result = await tryLaunch(unpacked.path, "@sparticuz/chromium");
     if (typeof result !== "string") return { found: { ...result, unpackSeconds: unpacked.ms / 1000 } };
-    tried.push(`@sparticuz/chromium (${unpacked.path}): ${result}`);
+    // An unpack cut short leaves a broken binary that later runs reuse.
+    tried.push(`@sparticuz/chromium (${unpacked.path}): ${result}; delete it to unpack it again`);
   }
   return { found: null, reason: `no Chromium could be launched (${tried.join("; ")}).` };
 }
