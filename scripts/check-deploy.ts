@@ -104,14 +104,13 @@ function report(name: string, parts: { definition: Module | null; schema: Module
   for (const [label, bytes] of rows) console.log(`  ${label.padEnd(width)}  ${kb(bytes).padStart(9)}`);
 }
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "check-deploy-"));
-try {
-  const requestBase = path.join(dir, "push-request");
+/** Bundles, reports, and answers the exit code; `requestBase` is where the CLI writes. */
+async function check(requestBase: string): Promise<number> {
   const { code, output } = await runCli(requestBase);
   if (code !== 0 || ERROR_LINE.test(output)) {
     console.error(output.trim());
     console.error(`\ncheck:deploy: the Convex bundler failed (exit ${code}).`);
-    process.exit(1);
+    return 1;
   }
 
   // esbuild's warnings (`▲ [WARNING]`) do not stop a deploy; shown, so that they are read.
@@ -121,7 +120,7 @@ try {
   const app = request.appDefinition;
   if (app.changedModules.length === 0) {
     console.error("check:deploy: the push request has no app modules.");
-    process.exit(1);
+    return 1;
   }
   console.log("The Convex CLI bundled convex/ and its components, offline (bundled sizes, no source maps):");
   report("app (convex/)", { definition: app.definition, schema: app.schema, modules: app.changedModules });
@@ -135,6 +134,14 @@ try {
   }
   const count = 1 + request.componentDefinitions.length;
   console.log(`\ncheck:deploy: ${count} bundles ready to push (not pushed: no backend ran them).`);
+  return 0;
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "check-deploy-"));
+let exitCode = 1;
+try {
+  exitCode = await check(path.join(dir, "push-request"));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+process.exit(exitCode);
