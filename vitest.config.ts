@@ -15,12 +15,21 @@ export default defineConfig({
       {
         test: {
           name: "example",
-          // The example's tests drive `npm start` over HTTP and in Chromium, from Node.
+          // The example's tests drive `npm start` over HTTP and in Chromium, from Node. Which
+          // Chromium is looked up once, before the runtime starts (example/test/browser.ts).
           environment: "node",
           include: ["example/**/*.test.ts"],
-          globalSetup: ["example/test/start-runtime.ts"],
+          globalSetup: ["example/test/find-browser.ts", "example/test/start-runtime.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "scripts",
+          // Checks of the repository itself (e.g. the hand-kept convex/_generated/), in Node.
+          environment: "node",
+          include: ["scripts/**/*.test.ts"],
         },
       },
     ],

@@ -2,17 +2,13 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { latestCode, mailbox, uniqueEmail } from "./test/auth-over-http";
-import { launchChromium } from "./test/browser";
+import { HOW_TO_ENABLE, launchChromium } from "./test/browser";
 
 const base = inject("runtimeUrl");
+// Found (or not) once per run by example/test/find-browser.ts, which also says why when skipped.
+const chromium = inject("chromium");
 const SHOTS = "test-results/screens";
 let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
 
 async function openApp(): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 900, height: 820 } })).newPage();
@@ -37,7 +33,15 @@ async function enterCode(page: Page, code: string) {
 
 const uniqueUsername = (name: string) => `${name}_${Date.now().toString(36).slice(-6)}`;
 
-describe("the example app in Chromium", () => {
+// Without a browser the suite is skipped, except under CI, where the first hook fails it.
+describe.skipIf(!chromium.found && !chromium.required)("the example app in Chromium", () => {
+  beforeAll(async () => {
+    if (!chromium.found) throw new Error(`CI is set and ${chromium.reason} ${HOW_TO_ENABLE}`);
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium(chromium.found);
+  });
+  afterAll(() => browser?.close());
+
   it("signs up with a code, edits the profile, signs out, and signs in again without a second onboarding", async () => {
     const page = await openApp();
     const email = uniqueEmail("ann");

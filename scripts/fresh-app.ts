@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { convexModules } from "./convex-modules.js";
 import { readmeRecipe } from "./readme-recipe.js";
 
 // Written by `npx convex dev` into a new app's convex/ folder.
@@ -171,10 +172,7 @@ function writeConvexDevFiles(root: string) {
 
 /** `_generated/api.d.ts`: the app's modules, and a component API per `app.use(...)` in convex.config.ts. */
 function apiDeclarations(convexDir: string): string {
-  const modules = readdirSync(convexDir)
-    .filter((file) => /^[^.]+\.ts$/.test(file) && file !== "schema.ts")
-    .map((file) => file.replace(/\.ts$/, ""))
-    .sort();
+  const modules = convexModules(convexDir);
   const config = readFileSync(path.join(convexDir, "convex.config.ts"), "utf8");
   const imports = new Map(
     [...config.matchAll(/import (\w+) from "([^"]+)";/g)].map(([, name, from]) => [name!, from!]),
