@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { enterCode, fillSignUp, openApp, uniqueUsername } from "./test/app-pages";
 import { latestCode, mailbox, uniqueEmail } from "./test/auth-over-http";
 import { launchChromium } from "./test/browser";
 
@@ -14,32 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function openApp(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 900, height: 820 } })).newPage();
-  await page.goto(base);
-  await page.getByRole("heading", { name: "Create your account" }).waitFor();
-  return page;
-}
-
-async function fillSignUp(page: Page, fields: { email: string; username: string; name: string }) {
-  const form = page.getByRole("form", { name: "Create account" });
-  await form.getByLabel("Email").fill(fields.email);
-  await form.getByLabel("Username").fill(fields.username);
-  await form.getByLabel("Display name").fill(fields.name);
-  await form.getByRole("button", { name: "Send me a code" }).click();
-}
-
-async function enterCode(page: Page, code: string) {
-  const form = page.getByRole("form", { name: "Enter code" });
-  await form.getByLabel("Code").fill(code);
-  await form.locator("button[type=submit]").click();
-}
-
-const uniqueUsername = (name: string) => `${name}_${Date.now().toString(36).slice(-6)}`;
-
 describe("the example app in Chromium", () => {
   it("signs up with a code, edits the profile, signs out, and signs in again without a second onboarding", async () => {
-    const page = await openApp();
+    const page = await openApp(browser, base);
     const email = uniqueEmail("ann");
     const username = uniqueUsername("ann");
     await page.screenshot({ path: `${SHOTS}/1-sign-up.png` });
@@ -89,7 +67,7 @@ describe("the example app in Chromium", () => {
   });
 
   it("says so when the code is wrong, and takes the right one after", async () => {
-    const page = await openApp();
+    const page = await openApp(browser, base);
     const email = uniqueEmail("cleo");
     await fillSignUp(page, { email, username: uniqueUsername("cleo"), name: "Cleo" });
     await page.getByRole("heading", { name: "Check your email" }).waitFor();
@@ -108,7 +86,7 @@ describe("the example app in Chromium", () => {
   });
 
   it("shows a taken username next to its field, and sends no code", async () => {
-    const first = await openApp();
+    const first = await openApp(browser, base);
     const username = uniqueUsername("dana");
     const firstEmail = uniqueEmail("dana");
     await fillSignUp(first, { email: firstEmail, username, name: "Dana" });
@@ -117,7 +95,7 @@ describe("the example app in Chromium", () => {
     await first.getByTestId("display-name").waitFor();
     await first.context().close();
 
-    const page = await openApp();
+    const page = await openApp(browser, base);
     const email = uniqueEmail("dana-two");
     await fillSignUp(page, { email, username, name: "Another Dana" });
     const error = page.locator("[data-field-error=username]");
