@@ -1,49 +1,17 @@
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, expect, inject, it } from "vitest";
+import { enterCode, fillSignUp, openApp, uniqueUsername } from "./test/app-pages";
 import { latestCode, mailbox, uniqueEmail } from "./test/auth-over-http";
-import { HOW_TO_ENABLE, launchChromium } from "./test/browser";
+import { describeInChromium } from "./test/browser-suite";
 
 const base = inject("runtimeUrl");
-// Found (or not) once per run by example/test/find-browser.ts, which also says why when skipped.
-const chromium = inject("chromium");
 const SHOTS = "test-results/screens";
-let browser: Browser;
 
-async function openApp(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 900, height: 820 } })).newPage();
-  await page.goto(base);
-  await page.getByRole("heading", { name: "Create your account" }).waitFor();
-  return page;
-}
-
-async function fillSignUp(page: Page, fields: { email: string; username: string; name: string }) {
-  const form = page.getByRole("form", { name: "Create account" });
-  await form.getByLabel("Email").fill(fields.email);
-  await form.getByLabel("Username").fill(fields.username);
-  await form.getByLabel("Display name").fill(fields.name);
-  await form.getByRole("button", { name: "Send me a code" }).click();
-}
-
-async function enterCode(page: Page, code: string) {
-  const form = page.getByRole("form", { name: "Enter code" });
-  await form.getByLabel("Code").fill(code);
-  await form.locator("button[type=submit]").click();
-}
-
-const uniqueUsername = (name: string) => `${name}_${Date.now().toString(36).slice(-6)}`;
-
-// Without a browser the suite is skipped, except under CI, where the first hook fails it.
-describe.skipIf(!chromium.found && !chromium.required)("the example app in Chromium", () => {
-  beforeAll(async () => {
-    if (!chromium.found) throw new Error(`CI is set and ${chromium.reason} ${HOW_TO_ENABLE}`);
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await launchChromium(chromium.found);
-  });
-  afterAll(() => browser?.close());
+describeInChromium("the example app in Chromium", (browser) => {
+  beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
   it("signs up with a code, edits the profile, signs out, and signs in again without a second onboarding", async () => {
-    const page = await openApp();
+    const page = await openApp(browser(), base);
     const email = uniqueEmail("ann");
     const username = uniqueUsername("ann");
     await page.screenshot({ path: `${SHOTS}/1-sign-up.png` });
@@ -93,7 +61,7 @@ describe.skipIf(!chromium.found && !chromium.required)("the example app in Chrom
   });
 
   it("says so when the code is wrong, and takes the right one after", async () => {
-    const page = await openApp();
+    const page = await openApp(browser(), base);
     const email = uniqueEmail("cleo");
     await fillSignUp(page, { email, username: uniqueUsername("cleo"), name: "Cleo" });
     await page.getByRole("heading", { name: "Check your email" }).waitFor();
@@ -112,7 +80,7 @@ describe.skipIf(!chromium.found && !chromium.required)("the example app in Chrom
   });
 
   it("shows a taken username next to its field, and sends no code", async () => {
-    const first = await openApp();
+    const first = await openApp(browser(), base);
     const username = uniqueUsername("dana");
     const firstEmail = uniqueEmail("dana");
     await fillSignUp(first, { email: firstEmail, username, name: "Dana" });
@@ -121,7 +89,7 @@ describe.skipIf(!chromium.found && !chromium.required)("the example app in Chrom
     await first.getByTestId("display-name").waitFor();
     await first.context().close();
 
-    const page = await openApp();
+    const page = await openApp(browser(), base);
     const email = uniqueEmail("dana-two");
     await fillSignUp(page, { email, username, name: "Another Dana" });
     const error = page.locator("[data-field-error=username]");

@@ -1,13 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { makeFunctionReference } from "convex/server";
-import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
-import { FunctionNotFound, type Deployment, type FunctionKind } from "./deployment.js";
-import { describeError, logFunctionFailure } from "./log.js";
+import type { UserIdentity } from "convex/server";
+import type { JSONValue } from "convex/values";
+import type { CommitFeed } from "./commits.js";
+import type { Deployment, FunctionKind } from "./deployment.js";
+import { callPublicFunction, logCallFailure } from "./function-calls.js";
 import { AuthRefused, type TokenVerifier } from "./token-verifier.js";
 
 // The status a deployment answers when the function itself failed (the client reads its body).
 const STATUS_CODE_UDF_FAILED = 560;
-const LETTER = { query: "Q", mutation: "M", action: "A" } as const;
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {
@@ -16,10 +15,6 @@ const json = (status: number, body: unknown) =>
   });
 
 const badRequest = (code: string, message: string) => json(400, { code, message });
-
-// By its brand rather than `instanceof`: the function may have thrown another copy's ConvexError.
-const isConvexError = (error: unknown): error is { data: Value } =>
-  typeof error === "object" && error !== null && Symbol.for("ConvexError") in error;
 
 type CallBody = { path: string; args: JSONValue[] | JSONValue; format?: string };
 
@@ -35,14 +30,14 @@ function parseCall(body: unknown): CallBody | undefined {
  * Convex's HTTP API (`POST /api/query`, `/api/mutation`, `/api/action`), as `ConvexHttpClient`
  * calls it: `{ path, format: "convex_encoded_json", args: [args] }` in; `{ status: "success", value }`
  * or, with status 560, `{ status: "error", errorMessage, errorData? }` out. A bad token is refused
- * with 401 before the function runs.
+ * with 401 before the function runs. Mutations and actions announce their commits to `commits`.
  */
-export function convexHttpApi(deployment: Deployment, verifyToken: TokenVerifier) {
+export function convexHttpApi(deployment: Deployment, verifyToken: TokenVerifier, commits: CommitFeed) {
   return async function handle(kind: FunctionKind, request: Request): Promise<Response> {
-    const call = parseCall(await request.json().catch(() => undefined));
-    if (!call) return badRequest("BadJsonBody", "Expected { path, format, args } as a JSON object.");
+    const body = parseCall(await request.json().catch(() => undefined));
+    if (!body) return badRequest("BadJsonBody", "Expected { path, format, args } as a JSON object.");
 
-    let runner: Pick<Deployment["t"], "query" | "mutation" | "action"> = deployment.t;
+    let identity: UserIdentity | undefined;
     const authorization = request.headers.get("authorization");
     if (authorization) {
       const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
@@ -53,39 +48,21 @@ export function convexHttpApi(deployment: Deployment, verifyToken: TokenVerifier
         });
       }
       try {
-        runner = deployment.t.withIdentity(await verifyToken(token));
+        identity = await verifyToken(token);
       } catch (error) {
         if (error instanceof AuthRefused) return json(error.status, error);
         throw error;
       }
     }
 
-    const encodedArgs = Array.isArray(call.args) ? call.args[0] : call.args;
-    const requestId = randomBytes(8).toString("hex");
-    try {
-      await deployment.publicFunction(call.path, kind);
-      const args = jsonToConvex(encodedArgs ?? {}) as Record<string, unknown>;
-      const run = {
-        query: () => runner.query(makeFunctionReference<"query">(call.path), args),
-        mutation: () => runner.mutation(makeFunctionReference<"mutation">(call.path), args),
-        action: () => runner.action(makeFunctionReference<"action">(call.path), args),
-      }[kind];
-      const value = await run();
-      return json(200, { status: "success", value: convexToJson(value ?? null), logLines: [] });
-    } catch (error) {
-      logFunctionFailure(LETTER[kind], call.path, error);
-      const errorMessage =
-        error instanceof FunctionNotFound
-          ? error.message
-          : `[Request ID: ${requestId}] Server Error\nUncaught ${describeError(error)}`;
-      const errorData = isConvexError(error) ? { errorData: convexToJson(error.data) } : {};
-      return json(STATUS_CODE_UDF_FAILED, {
-        status: "error",
-        errorMessage,
-        ...errorData,
-        logLines: [],
-      });
-    }
+    const args = (Array.isArray(body.args) ? body.args[0] : body.args) ?? {};
+    const call = { kind, path: body.path, args, identity };
+    const outcome = await callPublicFunction(deployment, call);
+    if (kind !== "query") await commits.afterWrite();
+    if (outcome.success) return json(200, { status: "success", value: outcome.value, logLines: [] });
+    logCallFailure(call, outcome);
+    const { errorMessage, errorData } = outcome;
+    return json(STATUS_CODE_UDF_FAILED, { status: "error", errorMessage, errorData, logLines: [] });
   };
 }
 

@@ -1,12 +1,14 @@
 import type { RoutableMethod } from "convex/server";
+import type { CommitFeed } from "./commits.js";
 import type { Deployment } from "./deployment.js";
 import { logFunctionFailure } from "./log.js";
 
 /**
  * The app's HTTP actions (`convex/http.ts`), served on this origin for every path its router
  * knows (Better Auth's `/api/auth/*` among them). Returns `undefined` for paths it does not route.
+ * What an HTTP action writes (a sign-in's session, a sign-out) is announced to `commits`.
  */
-export function httpActions(deployment: Deployment) {
+export function httpActions(deployment: Deployment, commits: CommitFeed) {
   return async function route(request: Request): Promise<Response | undefined> {
     const url = new URL(request.url);
     // The app's own router decides, as on a deployment: exact paths, then the longest prefix.
@@ -22,6 +24,8 @@ export function httpActions(deployment: Deployment) {
     } catch (error) {
       logFunctionFailure("H", name, error);
       return new Response("Internal Server Error", { status: 500 });
+    } finally {
+      await commits.afterWrite();
     }
   };
 }

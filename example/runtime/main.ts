@@ -1,17 +1,20 @@
 /**
  * `npm start`: the reference backend (`convex/`) hosted in this process on convex-test, with the
- * example app, Convex's HTTP API and Better Auth's routes on one origin. For development only:
- * data lives in memory and a restart starts empty.
+ * example app, Convex's HTTP API and sync protocol, and Better Auth's routes on one origin. For
+ * development only: data lives in memory and a restart starts empty.
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildAppIfStale } from "./build-app.js";
+import { createCommitFeed } from "./commits.js";
+import { convexSyncServer } from "./convex-sync.js";
 import { loadDeployment } from "./deployment.js";
 import { usesDevMailbox } from "./dev-mailbox.js";
 import { logRuntimeFailure } from "./log.js";
 import { runtimeRoutes } from "./routes.js";
 import { createRuntimeServer } from "./server.js";
+import { createTokenVerifier } from "./token-verifier.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -40,7 +43,11 @@ const devMailbox = usesDevMailbox(createAuthOptions({}));
 
 buildAppIfStale(repo);
 
-const server = createRuntimeServer(origin, runtimeRoutes({ origin, deployment, devMailbox, appDir }));
+const verifyToken = createTokenVerifier(deployment.authConfig);
+const commits = createCommitFeed(deployment);
+const routes = runtimeRoutes({ origin, deployment, verifyToken, commits, devMailbox, appDir });
+const server = createRuntimeServer(origin, routes);
+server.on("upgrade", convexSyncServer({ deployment, verifyToken, commits }).upgrade);
 server.on("error", (error) => {
   logRuntimeFailure(`could not listen on ${origin}`, error);
   process.exit(1);

@@ -1,10 +1,11 @@
+import type { CommitFeed } from "./commits.js";
 import { convexHttpApi } from "./convex-http-api.js";
 import type { Deployment, FunctionKind } from "./deployment.js";
 import { mailboxJson, mailboxPage } from "./dev-mailbox.js";
 import { httpActions } from "./http-actions.js";
 import type { Route } from "./server.js";
 import { staticFiles } from "./static-files.js";
-import { createTokenVerifier } from "./token-verifier.js";
+import type { TokenVerifier } from "./token-verifier.js";
 
 const CONVEX_API: Record<string, FunctionKind> = {
   "/api/query": "query",
@@ -19,8 +20,8 @@ const CORS_PREFLIGHT = {
 };
 
 /** Convex's HTTP API: `POST /api/query|mutation|action`, callable from any origin as on a deployment. */
-function convexApiRoute(deployment: Deployment): Route {
-  const call = convexHttpApi(deployment, createTokenVerifier(deployment.authConfig));
+function convexApiRoute(deployment: Deployment, verifyToken: TokenVerifier, commits: CommitFeed): Route {
+  const call = convexHttpApi(deployment, verifyToken, commits);
   return (request) => {
     const kind = CONVEX_API[new URL(request.url).pathname];
     if (!kind) return undefined;
@@ -59,14 +60,17 @@ function canonicalHostRoute(origin: string): Route {
 export function runtimeRoutes(options: {
   origin: string;
   deployment: Deployment;
+  verifyToken: TokenVerifier;
+  commits: CommitFeed;
   devMailbox: boolean;
   appDir: string;
 }): Route[] {
+  const { deployment, verifyToken, commits } = options;
   return [
     canonicalHostRoute(options.origin),
-    convexApiRoute(options.deployment),
+    convexApiRoute(deployment, verifyToken, commits),
     ...(options.devMailbox ? [devMailboxRoute()] : []),
-    httpActions(options.deployment),
+    httpActions(deployment, commits),
     staticFiles(options.appDir),
   ];
 }

@@ -1,5 +1,5 @@
+import { useConvexAuth } from "convex/react";
 import { useEffect, useState } from "react";
-import { authClient } from "./auth-client";
 import type { AuthError } from "./auth-errors";
 import { Card } from "./components/Card";
 import { CodeForm, type PendingCode } from "./screens/CodeForm";
@@ -17,24 +17,27 @@ type Step =
     }
   | { name: "code"; pending: PendingCode };
 
-/** Signed in: the profile. Signed out: create an account or sign in, then enter the code. */
+/**
+ * Signed in: the profile. Signed out: create an account or sign in, then enter the code. Which one
+ * is Convex's answer (`useConvexAuth`): it waits for Better Auth's session and for the deployment
+ * to accept the Convex JWT, so a reload never shows the signed-out screen on its way.
+ */
 export function App() {
-  const session = authClient.useSession();
+  const { isLoading, isAuthenticated } = useConvexAuth();
   const [step, setStep] = useState<Step>({ name: "start", tab: "sign-up" });
-  const signedIn = Boolean(session.data);
   // Once signed in, the way back after signing out is the sign-in form, not the old code step.
   useEffect(() => {
-    if (signedIn) setStep({ name: "start", tab: "sign-in" });
-  }, [signedIn]);
+    if (isAuthenticated) setStep({ name: "start", tab: "sign-in" });
+  }, [isAuthenticated]);
 
-  if (session.isPending) {
+  if (isLoading) {
     return (
       <Card title="Loading…">
         <p className="lead">Checking your session.</p>
       </Card>
     );
   }
-  if (session.data) return <Profile key={session.data.user.id} />;
+  if (isAuthenticated) return <Profile />;
 
   if (step.name === "code") {
     return (

@@ -1,67 +1,30 @@
 import type { FunctionReturnType } from "convex/server";
+import { useMutation, useQuery } from "convex/react";
 import { ConvexError } from "convex/values";
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../../../convex/_generated/api";
 import { profileUpdate } from "../../../convex/signUpFields";
 import { authClient } from "../auth-client";
 import { Field } from "../components/Field";
-import { convexAsUser, forgetConvexToken } from "../convex";
+import { LoadFailure } from "../components/LoadFailure";
 import { fieldErrorsOf, validate, type FieldErrors } from "../field-errors";
 
 type ProfileDoc = NonNullable<FunctionReturnType<typeof api.profiles.me>>;
 type Onboarding = FunctionReturnType<typeof api.users.onboardingStatus>;
-type Loaded =
-  | { state: "loading" }
-  | { state: "failed"; message: string }
-  | { state: "ready"; profile: ProfileDoc | null; onboarding: Onboarding };
 
 const when = (ms: number) =>
   new Date(ms).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
-/** Step 3: the signed-in user's profile from `profiles.me`, editable through `profiles.update`. */
+/** Step 3: the signed-in user's profile, live from `profiles.me`, editable through `profiles.update`. */
 export function Profile() {
-  const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
-
-  async function load() {
-    try {
-      const convex = await convexAsUser();
-      const [profile, onboarding] = await Promise.all([
-        convex.query(api.profiles.me, {}),
-        convex.query(api.users.onboardingStatus, {}),
-      ]);
-      setLoaded({ state: "ready", profile, onboarding });
-    } catch (error) {
-      setLoaded({ state: "failed", message: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  useEffect(() => void load(), []);
-
-  async function signOut() {
-    forgetConvexToken();
-    await authClient.signOut();
-  }
-
   return (
     <main className="page">
       <p className="brand">OTP Onboarding</p>
-      <section className="card" aria-busy={loaded.state === "loading"}>
-        {loaded.state === "loading" ? (
-          <p className="lead">Loading your profile…</p>
-        ) : loaded.state === "failed" ? (
-          <>
-            <h1>Could not load your profile</h1>
-            <p className="alert" role="alert">{loaded.message}</p>
-            <button type="button" onClick={() => void load()}>Try again</button>
-          </>
-        ) : loaded.profile === null ? (
-          <>
-            <h1>No profile</h1>
-            <p className="lead">You are signed in, but this account has no profile.</p>
-          </>
-        ) : (
-          <ProfileView profile={loaded.profile} onboarding={loaded.onboarding} onSaved={load} />
-        )}
-        <button type="button" className="secondary" onClick={() => void signOut()}>
+      <section className="card">
+        <LoadFailure title="Could not load your profile">
+          <LiveProfile />
+        </LoadFailure>
+        <button type="button" className="secondary" onClick={() => void authClient.signOut()}>
           Sign out
         </button>
       </section>
@@ -69,8 +32,51 @@ export function Profile() {
   );
 }
 
-function ProfileView(props: { profile: ProfileDoc; onboarding: Onboarding; onSaved: () => Promise<void> }) {
-  const { profile, onboarding } = props;
+/** The profile as the subscriptions have it now: a change from anywhere shows up here by itself. */
+function LiveProfile() {
+  const profile = useQuery(api.profiles.me);
+  const onboarding = useQuery(api.users.onboardingStatus);
+  const sessionChecked = useSessionCheckedWhenMissing(profile === null);
+  if (profile === undefined || onboarding === undefined || (profile === null && !sessionChecked)) {
+    return <p className="lead" role="status">Loading your profile…</p>;
+  }
+  if (profile === null) {
+    return (
+      <>
+        <h1>No profile</h1>
+        <p className="lead">You are signed in, but this account has no profile.</p>
+      </>
+    );
+  }
+  return <ProfileView profile={profile} onboarding={onboarding} />;
+}
+
+/**
+ * Whether Better Auth still has this session now that the profile is missing. `profiles.me` turns
+ * null the moment the session ends in another tab, often before this tab hears of it: then the
+ * session is refetched, the app moves to the signed-out screen, and "No profile" is never shown.
+ */
+function useSessionCheckedWhenMissing(missing: boolean): boolean {
+  const { refetch } = authClient.useSession();
+  const [stillSignedIn, setStillSignedIn] = useState(false);
+  useEffect(() => {
+    setStillSignedIn(false);
+    if (!missing) return;
+    let current = true;
+    // A request of its own: a refetch of the shared session can be cancelled by another one.
+    void authClient.getSession().then(({ data }) => {
+      if (!current) return;
+      if (data) setStillSignedIn(true);
+      else void refetch();
+    });
+    return () => {
+      current = false;
+    };
+  }, [missing, refetch]);
+  return stillSignedIn;
+}
+
+function ProfileView({ profile, onboarding }: { profile: ProfileDoc; onboarding: Onboarding }) {
   return (
     <>
       <header className="profile-head">
@@ -90,13 +96,16 @@ function ProfileView(props: { profile: ProfileDoc; onboarding: Onboarding; onSav
           Onboarded once, on {when(onboarding.onboardedAt)} (version {onboarding.version}).
         </p>
       ) : null}
-      <EditProfile profile={profile} onSaved={props.onSaved} />
+      <EditProfile key={profile._id} profile={profile} />
     </>
   );
 }
 
-function EditProfile({ profile, onSaved }: { profile: ProfileDoc; onSaved: () => Promise<void> }) {
-  const [values, setValues] = useState({ displayName: profile.displayName, bio: profile.bio });
+/** The edit form: it shows the live profile until the person starts typing, and again once saved. */
+function EditProfile({ profile }: { profile: ProfileDoc }) {
+  const updateProfile = useMutation(api.profiles.update);
+  const [draft, setDraft] = useState<{ displayName: string; bio: string }>();
+  const values = draft ?? { displayName: profile.displayName, bio: profile.bio };
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<"idle" | "saving" | "saved" | string>("idle");
 
@@ -107,9 +116,9 @@ function EditProfile({ profile, onSaved }: { profile: ProfileDoc; onSaved: () =>
     if (!data) return;
     setStatus("saving");
     try {
-      const convex = await convexAsUser();
-      await convex.mutation(api.profiles.update, { profileId: profile._id, ...data });
-      await onSaved();
+      // Resolves once this page's subscriptions include the change.
+      await updateProfile({ profileId: profile._id, ...data });
+      setDraft(undefined);
       setStatus("saved");
     } catch (error) {
       const issues = error instanceof ConvexError ? (error.data as { issues?: [] }).issues : undefined;
@@ -123,7 +132,7 @@ function EditProfile({ profile, onSaved }: { profile: ProfileDoc; onSaved: () =>
   }
 
   const set = (key: keyof typeof values) => (event: { target: { value: string } }) => {
-    setValues((current) => ({ ...current, [key]: event.target.value }));
+    setDraft({ ...values, [key]: event.target.value });
     setStatus("idle");
   };
 

@@ -1,0 +1,89 @@
+/**
+ * The example app's pages in Chromium, as the browser tests drive them: open, sign up, enter a
+ * code, start signed in, and see every screen a page went through.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { signInOverHttp } from "./auth-over-http";
+
+const VIEWPORT = { width: 900, height: 820 };
+
+/** A fresh browser profile (its own cookies and storage) with the app open on the sign-up screen. */
+export async function openApp(browser: Browser, base: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+  await page.goto(base);
+  await page.getByRole("heading", { name: "Create your account" }).waitFor();
+  return page;
+}
+
+/** Fills the sign-up form and asks for a code. */
+export async function fillSignUp(page: Page, fields: { email: string; username: string; name: string }) {
+  const form = page.getByRole("form", { name: "Create account" });
+  await form.getByLabel("Email").fill(fields.email);
+  await form.getByLabel("Username").fill(fields.username);
+  await form.getByLabel("Display name").fill(fields.name);
+  await form.getByRole("button", { name: "Send me a code" }).click();
+}
+
+/** Types the code and submits it. */
+export async function enterCode(page: Page, code: string) {
+  const form = page.getByRole("form", { name: "Enter code" });
+  await form.getByLabel("Code").fill(code);
+  await form.locator("button[type=submit]").click();
+}
+
+/** A username no other test uses. */
+export const uniqueUsername = (name: string) => `${name}_${Date.now().toString(36).slice(-6)}`;
+
+/**
+ * A browser profile already signed in as a new account (through the real Better Auth routes, the
+ * session cookie handed to the browser), recording the screens of every page it opens.
+ */
+export async function signedInContext(
+  browser: Browser,
+  base: string,
+  account: { email: string; username: string; name: string },
+): Promise<BrowserContext> {
+  const { cookie } = await signInOverHttp(base, account.email, { username: account.username, name: account.name });
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addCookies(
+    cookie.split("; ").map((pair) => {
+      const split = pair.indexOf("=");
+      return { name: pair.slice(0, split), value: pair.slice(split + 1), url: base };
+    }),
+  );
+  await recordScreens(context);
+  return context;
+}
+
+declare global {
+  interface Window {
+    /** Every main heading the page has shown, in order, from the start of the document. */
+    __screens: string[];
+  }
+}
+
+/**
+ * Records each main heading (`h1`) every page of `context` shows, from before the app's first
+ * render, so a test can tell which screens appeared even for a moment.
+ */
+export async function recordScreens(context: BrowserContext) {
+  await context.addInitScript(() => {
+    window.__screens = [];
+    const note = (heading: Element | null | undefined) => {
+      const text = heading?.textContent ?? "";
+      if (text && text !== window.__screens.at(-1)) window.__screens.push(text);
+    };
+    // Headings added in a batch of changes, then the one on screen now: nothing shown is missed.
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        for (const node of change.addedNodes) {
+          if (node instanceof Element) [node, ...node.querySelectorAll("h1")].filter((e) => e.matches("h1")).forEach(note);
+        }
+      }
+      note(document.querySelector("h1"));
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+/** The headings recorded by `recordScreens` on this page since it was loaded. */
+export const screensSeen = (page: Page) => page.evaluate(() => window.__screens);
