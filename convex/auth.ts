@@ -2,6 +2,7 @@ import { createClient, type AuthFunctions, type GenericCtx } from "@convex-dev/b
 import { convex } from "@convex-dev/better-auth/plugins";
 import { betterAuth, type BetterAuthOptions } from "better-auth/minimal";
 import { otpOnboarding } from "convex-otp-onboarding";
+import { authRequestMutation } from "convex-otp-onboarding/convex";
 import { components, internal } from "./_generated/api";
 import type { DataModel } from "./_generated/dataModel";
 import authConfig from "./auth.config";
@@ -40,13 +41,17 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
     plugins: [
       convex({ authConfig }),
       otpOnboarding({
+        ctx,
         fields: signUpFields,
         sender: otpSender,
+        rateLimiter: components.rateLimiter,
         appName: "OTP Onboarding",
-        rateLimits: { component: components.rateLimiter, ctx },
       }),
     ],
   }) satisfies BetterAuthOptions;
 
 /** A Better Auth instance for one Convex function call or HTTP request. */
 export const createAuth = (ctx: GenericCtx<DataModel>) => betterAuth(createAuthOptions(ctx));
+
+/** Every auth request's database work, in one transaction: served by the routes of ./http.ts. */
+export const authRequest = authRequestMutation(createAuth);

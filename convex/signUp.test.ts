@@ -82,11 +82,12 @@ describe("sign-up by email code", () => {
     expect(codes[0].expiresAt - before).toBeLessThanOrEqual(301_000);
   });
 
-  it("schedules the welcome mail from onboarding, to run after the commit", async () => {
+  it("schedules the welcome mail from onboarding, to run after the commit, and the code's cleanup at its expiry", async () => {
     const { t, auth } = setup();
     await auth.signUp({ email: "ann@example.com", username: "ann" });
     const jobs = await t.run((ctx) => ctx.db.system.query("_scheduled_functions").collect());
     expect(jobs.map((job) => [job.name, job.args[0]])).toEqual([
+      ["auth:authRequest", { op: { kind: "expireCode", identifier: "sign-in-otp-ann@example.com" } }],
       ["welcome:send", { email: "ann@example.com", username: "ann" }],
     ]);
   });

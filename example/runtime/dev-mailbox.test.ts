@@ -5,18 +5,18 @@ import { devMailbox, otpOnboarding, type ConvexCtx, type OtpSender } from "conve
 import { mailboxJson, usesDevMailbox } from "./dev-mailbox";
 
 const fields = z.object({ username: z.string() });
-// These plugins answer no request, so their limits never need a ctx.
-const rateLimits = { component: components.rateLimiter, ctx: {} as ConvexCtx };
+// These plugins answer no request, so their ctx is never used.
+const wiring = { ctx: {} as ConvexCtx, rateLimiter: components.rateLimiter };
 const mail = { otp: "123456", type: "sign-in" as const, expiresInMinutes: 5, appName: "Test" };
 
 describe("the dev mailbox routes", () => {
   it("exist when the dev mailbox sends the codes, and not with another sender", () => {
     const other: OtpSender = { name: "Postmark", send: async () => {} };
     expect(
-      usesDevMailbox({ plugins: [otpOnboarding({ fields, sender: devMailbox(), rateLimits })] }),
+      usesDevMailbox({ plugins: [otpOnboarding({ ...wiring, fields, sender: devMailbox() })] }),
     ).toBe(true);
     expect(
-      usesDevMailbox({ plugins: [otpOnboarding({ fields, sender: other, rateLimits })] }),
+      usesDevMailbox({ plugins: [otpOnboarding({ ...wiring, fields, sender: other })] }),
     ).toBe(false);
     expect(usesDevMailbox({})).toBe(false);
   });

@@ -5,6 +5,7 @@
  */
 export { OTP_CLIENT_ERROR_CODES, otpOnboardingClient } from "./client/plugin.js";
 export { OTP_ONBOARDING_ERROR_CODES, type OtpOnboardingErrorCode } from "./shared/error-codes.js";
+export { visibleText } from "./shared/visible-text.js";
 export {
   emailSchema,
   toSignUpIssues,

@@ -32,3 +32,6 @@ export {
 export { isOnboardingError, onboardingError, type OnboardingErrorData } from "./convex/errors.js";
 export { indexSignUpFields, signUpUserFields, type SignUpUserFields } from "./convex/user-table.js";
 export { toSignUpIssues, type SignUpIssue } from "./shared/sign-up-schema.js";
+export { authRequestMutation, type AuthRequestArgs, type AuthRequestResult, type CreateAuth } from "./convex/auth-request.js";
+export { registerOtpRoutes, type OtpRoutesOptions } from "./convex/http-routes.js";
+export { visibleText } from "./shared/visible-text.js";

@@ -3,7 +3,8 @@
  * actions) and the code senders it delivers with.
  */
 export { otpOnboarding } from "./server/plugin.js";
-export type { Budget, ConvexCtx, OtpOnboardingOptions, OtpRateLimits } from "./server/options.js";
+export type { Budget, ConvexCtx, OtpLimits, OtpOnboardingOptions } from "./server/options.js";
+export type { OptionalRoute } from "./server/routes.js";
 export { keyedOtpHash, type OtpStorage } from "./server/otp-storage.js";
 export type { UserFieldsOf } from "./server/better-auth-fields.js";
 
@@ -28,6 +29,7 @@ export {
   OTP_ONBOARDING_ERROR_CODES,
   type OtpOnboardingErrorCode,
 } from "./shared/error-codes.js";
+export { visibleText } from "./shared/visible-text.js";
 export {
   emailSchema,
   toSignUpIssues,

@@ -1,9 +1,9 @@
 import type { HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware } from "better-auth/api";
+import { ROUTES } from "./routes.js";
 
-/** The routes the plugin answers on (its own and those of the emailOTP it configures). */
-const isPluginRoute = (ctx: HookEndpointContext) =>
-  /^\/(email-otp\/|sign-in\/email-otp$|forget-password\/email-otp$)/.test(ctx.path ?? "");
+/** The routes the plugin serves. */
+const isPluginRoute = (ctx: HookEndpointContext) => Object.hasOwn(ROUTES, ctx.path ?? "");
 
 /**
  * Every error answer of the plugin's routes carries a `code`, so clients can branch on it. A few of

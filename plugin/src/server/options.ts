@@ -1,73 +1,69 @@
 import type { ComponentApi } from "@convex-dev/rate-limiter/_generated/component.js";
 import type { GenericActionCtx, GenericMutationCtx, GenericQueryCtx } from "convex/server";
 import type { OtpSender } from "../mail/sender.js";
-import type { OtpStorage } from "./otp-storage.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
+import type { OtpStorage } from "./otp-storage.js";
+import type { OptionalRoute } from "./routes.js";
 
 /** At most `max` events per `window` seconds. */
 export type Budget = { max: number; window: number };
 
-/** The Convex ctx that `createAuth(ctx)` receives; the limits need its `runMutation`. */
+/** The Convex ctx that `createAuth(ctx)` receives. */
 export type ConvexCtx = GenericQueryCtx<any> | GenericMutationCtx<any> | GenericActionCtx<any>;
 
-/** Where the abuse limits are kept, and how tight they are. */
-export type OtpRateLimits = {
-  /** The rate limiter component, `components.rateLimiter` (`app.use(rateLimiter)` in convex.config.ts). */
-  component: ComponentApi<string | undefined>;
-  /** The ctx of the current request: the one `createAuthOptions(ctx)` receives. */
-  ctx: ConvexCtx;
+/** How tight the abuse limits are. See SECURITY.md for why these defaults. */
+export type OtpLimits = {
   /**
-   * Seconds before another code may be sent for the same email and purpose while the previous one
-   * is still unused. The wait ends early once that code is used, expires or runs out of tries, or
-   * when the onboarding after it failed.
+   * Seconds before another code may be sent for the same mailbox and purpose while the previous
+   * one is still unused. The wait ends early once that code is used, expires or runs out of tries,
+   * or when its mail could not be sent.
    * @default 30
    */
   resendAfter?: number;
   /**
-   * Codes sent to one email address, across purposes (a token bucket: a burst of `max`, refilled at
-   * `max` per `window`).
+   * Codes sent to one mailbox for one purpose (a token bucket: a burst of `max`, refilled at
+   * `max` per `window`). Aliases count as one mailbox (`ann+x@`, dots at Gmail).
    * @default { max: 10, window: 3600 }
    */
   sendsPerEmail?: Budget;
   /**
-   * Codes requested from one client IP (a token bucket). Skipped when the IP is unknown; see
-   * SECURITY.md for how the IP is found.
+   * Codes requested from one client IP, across mailboxes (a token bucket). An early username
+   * check spends it too. Skipped when the IP is unknown.
    * @default { max: 30, window: 3600 }
    */
   sendsPerIp?: Budget;
   /**
-   * Wrong guesses at the live code of one email, across codes. Once spent, every
-   * verification for that email answers `TOO_MANY_ATTEMPTS` until the window, which opens at the
-   * first failure, has passed; a new code does not reset it, a successful sign-in does.
+   * Wrong codes for one mailbox from one client IP, across codes. Once spent, that IP's
+   * verifications for the mailbox answer `TOO_MANY_ATTEMPTS` until the window, which opens at the
+   * first failure, has passed; the owner signing in from elsewhere is not affected.
    * @default { max: 10, window: 3600 }
    */
-  failedVerificationsPerEmail?: Budget;
+  failuresPerEmailAndIp?: Budget;
   /**
-   * The same count over a longer window, so that a patient guesser who waits out every hour still
-   * meets a ceiling (NIST SP 800-63B: at most 100 consecutive failures). A successful sign-in
-   * resets it too.
+   * Wrong codes for one mailbox from anywhere: the ceiling a guesser who rotates IPs still meets
+   * (NIST SP 800-63B: at most 100 consecutive failures). A successful sign-in resets it.
    * @default { max: 100, window: 86400 }
    */
-  consecutiveFailuresPerEmail?: Budget;
+  failuresPerEmail?: Budget;
 };
 
-/** The limits with their defaults applied; `ctx` is checked only when a request needs it. */
-function resolveRateLimits(limits: OtpRateLimits | undefined) {
+/** The limits with their defaults applied. */
+export function resolveLimits(limits: OtpLimits = {}) {
   return {
-    component: limits?.component,
-    ctx: limits?.ctx,
-    resendAfter: limits?.resendAfter ?? 30,
-    sendsPerEmail: limits?.sendsPerEmail ?? { max: 10, window: 3600 },
-    sendsPerIp: limits?.sendsPerIp ?? { max: 30, window: 3600 },
-    failedVerificationsPerEmail: limits?.failedVerificationsPerEmail ?? { max: 10, window: 3600 },
-    consecutiveFailuresPerEmail: limits?.consecutiveFailuresPerEmail ?? { max: 100, window: 86_400 },
+    resendAfter: limits.resendAfter ?? 30,
+    sendsPerEmail: limits.sendsPerEmail ?? { max: 10, window: 3600 },
+    sendsPerIp: limits.sendsPerIp ?? { max: 30, window: 3600 },
+    failuresPerEmailAndIp: limits.failuresPerEmailAndIp ?? { max: 10, window: 3600 },
+    failuresPerEmail: limits.failuresPerEmail ?? { max: 100, window: 86_400 },
   };
 }
 
-export type ResolvedRateLimits = ReturnType<typeof resolveRateLimits>;
+export type ResolvedLimits = ReturnType<typeof resolveLimits>;
 
 /** Options of {@link otpOnboarding}. */
 export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
+  /** The ctx `createAuth(ctx)` receives: the request's mutation, through which every limit is kept. */
+  ctx: ConvexCtx;
   /**
    * The sign-up fields, as one Zod object shared with the client. It is the single source for
    * server validation, the client's types and the Better Auth user fields the plugin adds. `name`
@@ -76,6 +72,16 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
   fields: Fields;
   /** Delivers the codes, e.g. `devMailbox()` or `resendSender({ ... })`. */
   sender: OtpSender;
+  /** The rate limiter component that keeps the abuse limits: `components.rateLimiter`. */
+  rateLimiter: ComponentApi<string | undefined>;
+  /** How tight the abuse limits are; every one has a safe default. */
+  limits?: OtpLimits;
+  /**
+   * Routes served beyond the sign-in flow; every other one answers 404. Each goes through the same
+   * one-transaction path, limits and tries as sign-in.
+   * @default []
+   */
+  routes?: OptionalRoute[];
   /**
    * The app's name, shown in the mails.
    * @default "Convex app"
@@ -102,12 +108,6 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
    */
   storage?: OtpStorage;
   /**
-   * Abuse limits, kept in Convex by the `@convex-dev/rate-limiter` component: pass the component
-   * and the ctx of the request, `{ component: components.rateLimiter, ctx }`. The limits have
-   * safe defaults (see {@link OtpRateLimits} and SECURITY.md).
-   */
-  rateLimits: OtpRateLimits;
-  /**
    * Refuse codes for unknown emails instead of creating the user (sign-in only apps).
    * @default false
    */
@@ -115,22 +115,21 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
 };
 
 /** The options with every default applied, resolved once per plugin instance. */
-export function resolveOptions<Fields extends SignUpFieldsSchema>(
-  options: OtpOnboardingOptions<Fields>,
-) {
+export function resolveOptions<Fields extends SignUpFieldsSchema>(options: OtpOnboardingOptions<Fields>) {
   return {
+    ctx: options.ctx,
     fields: options.fields,
     sender: options.sender,
+    rateLimiter: options.rateLimiter,
+    limits: resolveLimits(options.limits),
+    routes: new Set<OptionalRoute>(options.routes ?? []),
     appName: options.appName ?? "Convex app",
     otpLength: options.otpLength ?? 6,
     expiresIn: options.expiresIn ?? 300,
     allowedAttempts: options.allowedAttempts ?? 3,
     storage: options.storage ?? ("keyed-hash" as const),
     disableSignUp: options.disableSignUp ?? false,
-    rateLimits: resolveRateLimits(options.rateLimits),
   };
 }
 
-export type ResolvedOptions<Fields extends SignUpFieldsSchema> = ReturnType<
-  typeof resolveOptions<Fields>
->;
+export type ResolvedOptions<Fields extends SignUpFieldsSchema> = ReturnType<typeof resolveOptions<Fields>>;

@@ -1,7 +1,3 @@
-import type { AuthContext } from "@better-auth/core";
-import type { Verification } from "better-auth";
-import type { OtpType } from "../mail/sender.js";
-
 /**
  * How a code is kept at rest:
  * - `"keyed-hash"`: HMAC-SHA-256 under a key derived from the Better Auth secret. An unkeyed hash of a
@@ -60,28 +56,4 @@ export function createOtpStorage(storage: OtpStorage) {
         ? ("encrypted" as const)
         : { hash: async (otp: string) => keyedOtpHash(secret().secret, otp) },
   };
-}
-
-/** The verification row a code is kept in, as Better Auth's emailOTP names it. */
-export const otpIdentifier = (type: OtpType, email: string) => `${type}-otp-${email}`;
-
-/** The wrong tries recorded in a stored code value, `<stored code>:<tries>` as emailOTP writes it. */
-export const triesOf = (value: string) => Number(value.slice(value.lastIndexOf(":") + 1)) || 0;
-
-/**
- * Whether a code behind `identifier` can still be used: the latest row, as Better Auth's consume
- * picks it, is not expired and has tries left. One read.
- */
-export async function hasLiveCode(
-  adapter: Pick<AuthContext["adapter"], "findMany">,
-  identifier: string,
-  allowedAttempts: number,
-): Promise<boolean> {
-  const [row] = await adapter.findMany<Verification>({
-    model: "verification",
-    where: [{ field: "identifier", value: identifier }],
-    sortBy: { field: "createdAt", direction: "desc" },
-    limit: 1,
-  });
-  return !!row && row.expiresAt >= new Date() && triesOf(row.value) < allowedAttempts;
 }

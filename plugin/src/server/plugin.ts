@@ -1,18 +1,21 @@
 import type { BetterAuthPlugin, User } from "better-auth";
-import { createAuthEndpoint } from "better-auth/api";
+import { createAuthEndpoint, getSessionFromCtx } from "better-auth/api";
 import { emailOTP } from "better-auth/plugins/email-otp";
+import { makeFunctionReference } from "convex/server";
 import * as z from "zod";
 import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import { userFieldsOf } from "./better-auth-fields.js";
-import { guardUserCreation } from "./creation-guard.js";
-import { guardDelivery } from "./delivery-guard.js";
 import { errorAnswers } from "./error-answers.js";
+import { failureBudget } from "./failure-budget.js";
 import { resolveOptions, type OtpOnboardingOptions } from "./options.js";
 import { createOtpStorage } from "./otp-storage.js";
-import { createOtpLimits, LIMITED_ROUTES } from "./rate-limits.js";
-import { createSignUpRefusal, signUpChecks } from "./sign-up-checks.js";
-import { watchWrongGuesses } from "./wrong-guesses.js";
+import { pluginContext } from "./plugin-context.js";
+import { routeGate } from "./route-gate.js";
+import { ROUTES } from "./routes.js";
+import { sendLimits } from "./send-limits.js";
+import { nameRule, signUpAnswers } from "./sign-up-answers.js";
+import { codeIdentifier } from "./stored-code.js";
 
 /** The body of `/sign-in/email-otp`: email and code, plus the sign-up fields (needed for a new user). */
 type SignInBody<Fields extends SignUpFieldsSchema> = z.ZodObject<
@@ -37,47 +40,51 @@ const typedSignInEndpoint = <Fields extends SignUpFieldsSchema>(fields: Fields) 
 
 /**
  * Passwordless sign-up by email code, with Zod-validated sign-up fields. Configures Better Auth's
- * `emailOTP` (it replaces that plugin: do not add both) and validates sign-up fields before any code
- * is sent or consumed. Pair it with `defineOnboarding` for the one-time setup of each new user.
+ * `emailOTP` (it replaces that plugin: do not add both). Every request it serves runs in one Convex
+ * mutation (`authRequestMutation`, reached through `registerOtpRoutes`): limits, the code, the new
+ * user with its onboarding and the session commit together or not at all; the mail leaves from the
+ * HTTP action once the mutation has committed. Pair it with `defineOnboarding` for the one-time
+ * setup of each new user.
  *
  * ```ts
  * betterAuth({
+ *   database: authComponent.adapter(ctx),
  *   plugins: [
  *     convex({ authConfig }),
- *     otpOnboarding({
- *       fields: signUpFields,
- *       sender: devMailbox(),
- *       rateLimits: { component: components.rateLimiter, ctx },
- *     }),
+ *     otpOnboarding({ ctx, fields: signUpFields, sender: devMailbox(), rateLimiter: components.rateLimiter }),
  *   ],
  * })
  * ```
  */
-export function otpOnboarding<Fields extends SignUpFieldsSchema>(
-  options: OtpOnboardingOptions<Fields>,
-) {
+export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnboardingOptions<Fields>) {
   const resolved = resolveOptions(options);
+  const plugin = pluginContext(resolved);
   const otpStore = createOtpStorage(resolved.storage);
-  const delivery = guardDelivery(resolved.sender);
-  const limits = createOtpLimits(resolved.rateLimits, resolved.allowedAttempts);
-  const signUpRefusal = createSignUpRefusal();
+  const failures = failureBudget(plugin);
+
   const emailOtp = emailOTP({
     otpLength: resolved.otpLength,
     expiresIn: resolved.expiresIn,
     allowedAttempts: resolved.allowedAttempts,
     disableSignUp: resolved.disableSignUp,
+    changeEmail: { enabled: resolved.routes.has("change-email") },
     storeOTP: otpStore.storeOTP,
-    sendVerificationOTP: ({ email, otp, type }, ctx) =>
-      delivery.sendVerificationOTP(
-        {
-          to: email,
-          otp,
-          type,
-          expiresInMinutes: Math.round(resolved.expiresIn / 60),
-          appName: resolved.appName,
-        },
-        ctx,
-      ),
+    // The code the HTTP action made with real randomness; the route gate ensures there is one.
+    generateOTP: () => plugin.state()?.otp,
+    // Mail cannot leave a mutation: the request owes it, and the HTTP action sends it after the
+    // commit. A cleanup deletes the code once it has expired, unless it was used before.
+    async sendVerificationOTP({ email, type }, ctx) {
+      const state = plugin.state();
+      if (!state || !ctx) throw new Error("convex-otp-onboarding: a code was sent outside the auth mutation");
+      const current = type === "change-email" ? (await getSessionFromCtx(ctx))?.user.email.toLowerCase() : undefined;
+      const identifier = codeIdentifier(type, email, current);
+      state.mail = { to: email, type, identifier };
+      const expiresAt = Date.now() + resolved.expiresIn * 1000;
+      const scheduler = (resolved.ctx as { scheduler?: { runAt: Function } }).scheduler;
+      await scheduler?.runAt(expiresAt + 1000, makeFunctionReference<"mutation">(state.self), {
+        op: { kind: "expireCode", identifier },
+      });
+    },
   });
 
   return {
@@ -85,38 +92,41 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(
     init(ctx) {
       otpStore.bind(ctx);
       // Better Auth's own limiter counts in the memory of one Convex isolate, keyed by a header
-      // Convex does not set: it would either do nothing or lump all clients together. The limits
-      // above replace it on these routes (a rule the app sets for one of them still wins).
+      // Convex does not set: the limits above replace it on every route the plugin serves.
       const customRules = {
-        ...Object.fromEntries(LIMITED_ROUTES.map((route) => [route, false as const])),
+        ...Object.fromEntries(Object.keys(ROUTES).map((route) => [route, false as const])),
         ...ctx.rateLimit.customRules,
       };
       return {
-        context: {
-          adapter: watchWrongGuesses(
-            guardUserCreation(ctx.adapter, {
-              onCodeRestored: limits.codeRestored,
-              refusal: signUpRefusal.get,
-            }),
-            limits.wrongGuess,
-          ),
-          rateLimit: { ...ctx.rateLimit, customRules },
+        context: { rateLimit: { ...ctx.rateLimit, customRules } },
+        options: {
+          // Expired codes are deleted by their scheduled cleanup: Better Auth's sweep on every
+          // check would read every expired row, and parallel sign-ins would conflict on them.
+          verification: { disableCleanup: true },
+          databaseHooks: {
+            session: {
+              create: {
+                // The token the HTTP action made: a mutation's randomness is seeded per execution.
+                before: async (session: Record<string, unknown>) => {
+                  const state = plugin.state();
+                  return state ? { data: { ...session, token: state.sessionToken } } : undefined;
+                },
+              },
+            },
+            user: { create: { before: nameRule(resolved.fields) } },
+          },
         },
       };
     },
     endpoints: {
       ...emailOtp.endpoints,
-      signInEmailOTP: emailOtp.endpoints.signInEmailOTP as unknown as ReturnType<
-        typeof typedSignInEndpoint<Fields>
-      >,
+      signInEmailOTP: emailOtp.endpoints.signInEmailOTP as unknown as ReturnType<typeof typedSignInEndpoint<Fields>>,
     },
     hooks: {
-      // A spent failure budget answers first, so that no check can tell a right code from a wrong
-      // one; then validation, so that input it refuses spends no send limit.
-      before: [limits.beforeVerify, ...signUpChecks(resolved, signUpRefusal), limits.beforeSend],
-      // The failed-mail answer comes after emailOTP's own after hook (which may send a mail), the
-      // limits see the final answer, and every error leaves with a code.
-      after: [...emailOtp.hooks.after, delivery.answerFailure, ...limits.after, ...errorAnswers],
+      // The gate first (closed routes answer 404), then what a send spends, then what a check charges.
+      before: [routeGate(plugin), sendLimits(plugin), failures.before],
+      // A right code forgives, refused sign-up fields roll back, and every error leaves with a code.
+      after: [failures.after, ...signUpAnswers(resolved.fields), ...errorAnswers],
     },
     schema: { user: { fields: userFieldsOf(resolved.fields) } },
     $ERROR_CODES: { ...emailOtp.$ERROR_CODES, ...OTP_ONBOARDING_ERROR_CODES },

@@ -16,6 +16,12 @@ export const OTP_ONBOARDING_ERROR_CODES = defineErrorCodes({
   // Same code and message as Better Auth's emailOTP uses for one code's attempts.
   TOO_MANY_ATTEMPTS: "Too many attempts",
   USER_TABLE_OUT_OF_DATE: "The user table does not match the sign-up fields",
+  NOT_SERVED_BY_PLUGIN: "This route is served by registerOtpRoutes only",
+  UNKNOWN_FIELD: "The request has fields this route does not take",
+  BODY_TOO_LARGE: "The request body is too large",
+  INVALID_BODY: "The request body is not a JSON object of the expected depth",
+  NOT_FOUND: "Not found",
+  INTERNAL_ERROR: "Something went wrong, please try again",
 });
 
 export type OtpOnboardingErrorCode = keyof typeof OTP_ONBOARDING_ERROR_CODES;
@@ -33,6 +39,13 @@ export const ERROR_STATUS = {
   TOO_MANY_ATTEMPTS: "FORBIDDEN",
   // A deployment whose component schema lags behind the sign-up fields: the operator's to fix.
   USER_TABLE_OUT_OF_DATE: "INTERNAL_SERVER_ERROR",
+  // The app's wiring skips the one-transaction path: the operator's to fix.
+  NOT_SERVED_BY_PLUGIN: "INTERNAL_SERVER_ERROR",
+  UNKNOWN_FIELD: "BAD_REQUEST",
+  BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  INVALID_BODY: "BAD_REQUEST",
+  NOT_FOUND: "NOT_FOUND",
+  INTERNAL_ERROR: "INTERNAL_SERVER_ERROR",
 } as const satisfies Record<OtpOnboardingErrorCode, string>;
 
 /** The status for any error code, the plugin's or a consumer's. */

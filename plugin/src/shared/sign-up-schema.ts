@@ -1,5 +1,6 @@
 // Namespace import: lets the bundler drop the parts of Zod we do not use.
 import * as z from "zod";
+import { textIssue } from "./visible-text.js";
 
 /** The sign-up fields a consumer declares: one Zod object shared by client and server. */
 export type SignUpFieldsSchema = z.ZodObject<z.ZodRawShape>;
@@ -7,10 +8,14 @@ export type SignUpFieldsSchema = z.ZodObject<z.ZodRawShape>;
 /** One bad field, as the routes report it: `{ path: "username", message: "..." }`. */
 export type SignUpIssue = { path: string; message: string };
 
-/** An email as the plugin stores it: trimmed, lower-cased and well-formed. */
+/** The longest address SMTP can deliver to (RFC 5321 path limit, less the angle brackets). */
+export const MAX_EMAIL_LENGTH = 254;
+
+/** An email as the plugin stores it: trimmed, lower-cased, well-formed and deliverable in length. */
 export const emailSchema = z
   .string({ error: "Enter your email address" })
   .trim()
+  .max(MAX_EMAIL_LENGTH, { error: `Use at most ${MAX_EMAIL_LENGTH} characters` })
   .toLowerCase()
   .pipe(z.email({ error: "Enter a valid email address" }));
 
@@ -47,8 +52,21 @@ export type ParsedSignUp =
   | { success: false; issues: SignUpIssue[] };
 
 /**
- * Validates the email and the sign-up fields of a request body.
+ * The issues of the sign-up fields in `values` that are text no one can read (control or format
+ * characters, nothing visible): a rule the plugin holds every sign-up field to, whatever its schema.
+ */
+export function hiddenTextIssues(fields: SignUpFieldsSchema, values: Record<string, unknown>): SignUpIssue[] {
+  return Object.keys(fields.shape).flatMap((path) => {
+    const value = values[path];
+    const message = typeof value === "string" ? textIssue(value) : undefined;
+    return message ? [{ path, message }] : [];
+  });
+}
+
+/**
+ * Validates the email and the sign-up fields of a request body: the Zod schema, and readable text.
  * `partial` checks only the fields that are present (an early check before the code is sent).
+ * One issue per field at most.
  */
 export function parseSignUp(
   fields: SignUpFieldsSchema,
@@ -57,7 +75,13 @@ export function parseSignUp(
 ): ParsedSignUp {
   const schema = (partial ? fields.partial() : fields).extend({ email: emailSchema });
   const result = schema.safeParse(body);
-  if (!result.success) return { success: false, issues: toSignUpIssues(result.error) };
-  const { email, ...data } = result.data as { email: string } & Record<string, unknown>;
-  return { success: true, email, data };
+  const hidden = hiddenTextIssues(fields, body);
+  if (result.success && hidden.length === 0) {
+    const { email, ...data } = result.data as { email: string } & Record<string, unknown>;
+    return { success: true, email, data };
+  }
+  // The schema's own messages first; unreadable text only where the schema found nothing wrong.
+  const zodIssues = result.success ? [] : toSignUpIssues(result.error);
+  const issues = [...zodIssues, ...hidden.filter((issue) => !zodIssues.some((other) => other.path === issue.path))];
+  return { success: false, issues };
 }

@@ -1,0 +1,174 @@
+import type { AuthContext } from "@better-auth/core";
+import type { BetterAuthOptions } from "better-auth";
+import {
+  internalMutationGeneric,
+  type GenericMutationCtx,
+  type RegisteredMutation,
+} from "convex/server";
+import { ConvexError, v, type Infer } from "convex/values";
+import type { OtpType } from "../mail/sender.js";
+import { requestLimits } from "../server/limits.js";
+import { resolveOptions, type OtpOnboardingOptions } from "../server/options.js";
+import { withRequestState, type RequestState } from "../server/request-state.js";
+import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
+import { authResponseValidator, errorResponse, toAuthResponse } from "./auth-response.js";
+import { answerForFailure } from "./failure-answers.js";
+
+/** The part of a Better Auth instance the auth mutation and the routes use. */
+export type AuthInstance = {
+  handler: (request: Request) => Promise<Response>;
+  options: BetterAuthOptions;
+  // Typed loosely: Better Auth types the context by the app's own options.
+  $context: Promise<unknown>;
+};
+
+/** The instance's database access, once Better Auth has initialised. */
+const databaseOf = async (auth: AuthInstance) =>
+  (await auth.$context) as Pick<AuthContext, "adapter" | "internalAdapter">;
+
+/** Your `createAuth`: a Better Auth instance with `otpOnboarding` for a Convex ctx. */
+export type CreateAuth = (ctx: any) => AuthInstance;
+
+const ipValidator = v.union(v.string(), v.null());
+
+/** What the HTTP action hands the auth mutation: one operation. */
+const operation = v.union(
+  v.object({
+    kind: v.literal("request"),
+    method: v.string(),
+    url: v.string(),
+    headers: v.array(v.array(v.string())),
+    body: v.optional(v.string()),
+    ip: ipValidator,
+    /** A code made by the action, stored (as its keyed hash) if the request sends one. */
+    otp: v.string(),
+    /** A session token made by the action, used if the request creates a session. */
+    sessionToken: v.string(),
+    /** This mutation's name, to schedule the cleanup of the code it stores. */
+    self: v.string(),
+    /** Whether to report a missing JWT signing key (the action creates one: a mutation cannot). */
+    checkSigningKey: v.boolean(),
+  }),
+  v.object({
+    kind: v.literal("refundSend"),
+    identifier: v.string(),
+    email: v.string(),
+    purpose: v.string(),
+    ip: ipValidator,
+  }),
+  v.object({ kind: v.literal("expireCode"), identifier: v.string() }),
+);
+type Operation = Infer<typeof operation>;
+
+/** The auth mutation's arguments (Convex takes an object). */
+export const authRequestArgs = { op: operation };
+export type AuthRequestArgs = { op: Operation };
+
+/** What the auth mutation answers a request with. */
+export const authRequestReturns = v.union(
+  v.object({
+    response: authResponseValidator,
+    mail: v.optional(v.object({ to: v.string(), type: v.string(), identifier: v.string() })),
+    signingKeyMissing: v.boolean(),
+  }),
+  v.null(),
+);
+export type AuthRequestResult = Infer<typeof authRequestReturns>;
+
+/** The marker of a rolled-back request's answer, carried out of the mutation by a `ConvexError`. */
+export const ROLLED_BACK = "OTP_ONBOARDING_ROLLED_BACK";
+
+/** The plugin's options in a Better Auth instance, resolved. */
+export function otpPluginOptions(auth: AuthInstance) {
+  const plugin = auth.options.plugins?.find((candidate) => candidate.id === "otp-onboarding");
+  if (!plugin) throw new Error("convex-otp-onboarding: createAuth has no otpOnboarding() plugin");
+  return resolveOptions(plugin.options as OtpOnboardingOptions<SignUpFieldsSchema>);
+}
+
+/**
+ * One request through Better Auth inside this mutation. What Better Auth answers commits, refusals
+ * included (a wrong code's try, a spent budget). A failure that Better Auth cannot answer (a user
+ * insert that failed, an onboarding step that threw, refused sign-up fields after the code was
+ * consumed) throws, so Convex rolls every write of the request back, and the answer leaves in a
+ * `ConvexError` for the HTTP action to send.
+ */
+async function runRequest(
+  ctx: GenericMutationCtx<any>,
+  args: Extract<Operation, { kind: "request" }>,
+  createAuth: CreateAuth,
+): Promise<AuthRequestResult> {
+  const state: RequestState = { ip: args.ip, otp: args.otp, sessionToken: args.sessionToken, self: args.self };
+  const auth = createAuth(withRequestState(ctx, state));
+  // Better Auth turns unexpected errors into a bare 500, which would commit: let them out instead.
+  auth.options.onAPIError = { ...auth.options.onAPIError, throw: true };
+  const headers = new Headers(args.headers.map(([name, value]) => [name!, value!] as [string, string]));
+  const request = new Request(args.url, {
+    method: args.method,
+    headers,
+    ...(args.body !== undefined ? { body: args.body } : {}),
+  });
+  let response: Response;
+  try {
+    response = await auth.handler(request);
+  } catch (error) {
+    throw new ConvexError({ code: ROLLED_BACK, response: errorResponse(answerForFailure(error)) });
+  }
+  const signingKeyMissing = args.checkSigningKey && state.mail !== undefined && !(await hasSigningKey(auth));
+  return { response: await toAuthResponse(response), ...(state.mail ? { mail: state.mail } : {}), signingKeyMissing };
+}
+
+async function hasSigningKey(auth: AuthInstance) {
+  const { adapter } = await databaseOf(auth);
+  return (await adapter.findMany({ model: "jwks", limit: 1 })).length > 0;
+}
+
+/** A code whose mail did not leave: nobody can use it, and what its send spent is given back. */
+async function refundSend(
+  ctx: GenericMutationCtx<any>,
+  args: Extract<Operation, { kind: "refundSend" }>,
+  createAuth: CreateAuth,
+) {
+  const auth = createAuth(ctx);
+  const options = otpPluginOptions(auth);
+  await (await databaseOf(auth)).internalAdapter.deleteVerificationByIdentifier(args.identifier);
+  const limits = requestLimits(options.rateLimiter, ctx, options.limits);
+  await limits.refundSend({ email: args.email, purpose: args.purpose as OtpType, ip: args.ip });
+}
+
+/** The scheduled cleanup of a code once it has expired (if it was not used before). */
+async function expireCode(ctx: GenericMutationCtx<any>, identifier: string, createAuth: CreateAuth) {
+  const { adapter } = await databaseOf(createAuth(ctx));
+  await adapter.deleteMany({
+    model: "verification",
+    where: [
+      { field: "identifier", value: identifier },
+      { field: "expiresAt", value: new Date(), operator: "lte" },
+    ],
+  });
+}
+
+/**
+ * The internal mutation that does every auth request's database work in one transaction. Export it
+ * from your `convex/auth.ts` and hand its reference to {@link registerOtpRoutes}.
+ *
+ * ```ts
+ * // convex/auth.ts
+ * export const authRequest = authRequestMutation(createAuth);
+ * // convex/http.ts
+ * registerOtpRoutes(http, { createAuth, authRequest: internal.auth.authRequest });
+ * ```
+ */
+export function authRequestMutation(
+  createAuth: CreateAuth,
+): RegisteredMutation<"internal", AuthRequestArgs, Promise<AuthRequestResult>> {
+  return internalMutationGeneric({
+    args: authRequestArgs,
+    returns: authRequestReturns,
+    handler: async (ctx, { op }): Promise<AuthRequestResult> => {
+      if (op.kind === "request") return await runRequest(ctx, op, createAuth);
+      if (op.kind === "refundSend") await refundSend(ctx, op, createAuth);
+      else await expireCode(ctx, op.identifier, createAuth);
+      return null;
+    },
+  });
+}

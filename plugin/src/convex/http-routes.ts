@@ -1,0 +1,152 @@
+import {
+  getFunctionName,
+  httpActionGeneric,
+  type FunctionReference,
+  type GenericActionCtx,
+  type HttpRouter,
+} from "convex/server";
+import type { OtpType } from "../mail/sender.js";
+import { servedRoute } from "../server/routes.js";
+import { codedErrorData } from "../shared/convex-error.js";
+import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
+import {
+  otpPluginOptions,
+  ROLLED_BACK,
+  type AuthRequestArgs,
+  type AuthRequestResult,
+  type CreateAuth,
+} from "./auth-request.js";
+import { errorResponse, fromAuthResponse, type AuthResponse } from "./auth-response.js";
+import { clientIp } from "./client-ip.js";
+import { deliverCode } from "./otp-delivery.js";
+import { randomCode, randomSessionToken } from "./random-secrets.js";
+import { readRequestBody, unknownFields } from "./request-body.js";
+import { APIError } from "better-auth/api";
+
+/** Options of {@link registerOtpRoutes}. */
+export type OtpRoutesOptions = {
+  /** Your `createAuth`, the same one `authRequestMutation(createAuth)` was given. */
+  createAuth: CreateAuth;
+  /** The auth mutation: `internal.auth.authRequest`. */
+  authRequest: FunctionReference<"mutation", "internal", AuthRequestArgs, AuthRequestResult>;
+};
+
+// Set once this isolate has seen a JWT signing key exist, so that later sends stop asking.
+let signingKeyReady = false;
+
+/** Copies a proxy's original host and protocol back, as `@convex-dev/better-auth` does for its routes. */
+function withForwardedHeaders(request: Request): Headers {
+  const headers = new Headers(request.headers);
+  const host = headers.get("x-better-auth-forwarded-host");
+  const proto = headers.get("x-better-auth-forwarded-proto");
+  if (host) headers.set("x-forwarded-host", host);
+  if (proto) headers.set("x-forwarded-proto", proto);
+  headers.delete("content-length");
+  return headers;
+}
+
+const answer = (error: APIError) => fromAuthResponse(errorResponse(error));
+
+/**
+ * One request to `/api/auth/*`, as an outsider may send it. Closed routes answer 404; bodies are
+ * bounded and only declared keys pass; then the request's database work runs in the auth mutation,
+ * and its mail leaves from here once that has committed.
+ */
+async function serveAuthRequest(ctx: GenericActionCtx<any>, request: Request, options: OtpRoutesOptions) {
+  const auth = options.createAuth(ctx);
+  const plugin = otpPluginOptions(auth);
+  const basePath = auth.options.basePath ?? "/api/auth";
+  const url = new URL(request.url);
+  const path = url.pathname.slice(basePath.length);
+
+  let body: Record<string, unknown>;
+  try {
+    body = await readRequestBody(request);
+  } catch (error) {
+    if (error instanceof APIError) return answer(error);
+    throw error;
+  }
+  const route = servedRoute(path, request.method, body, plugin.routes);
+  if (!route) return answer(APIError.from("NOT_FOUND", OTP_ONBOARDING_ERROR_CODES.NOT_FOUND));
+  const allowed = new Set([...route.keys, ...(route.signUpFields ? Object.keys(plugin.fields.shape) : [])]);
+  const unknown = unknownFields(body, allowed);
+  if (unknown) return answer(unknown);
+
+  // The JWT's public keys are read by Convex itself; they may need a key made, which only an action can.
+  if (route.kind === "keys") return await auth.handler(request);
+
+  const ip = await clientIp(ctx, request, auth.options);
+  const otp = randomCode(plugin.otpLength);
+  const call: AuthRequestArgs["op"] = {
+    kind: "request",
+    method: request.method,
+    url: request.url,
+    headers: [...withForwardedHeaders(request).entries()],
+    ...(request.method === "GET" ? {} : { body: JSON.stringify(body) }),
+    ip,
+    otp,
+    sessionToken: randomSessionToken(),
+    self: getFunctionName(options.authRequest),
+    checkSigningKey: !signingKeyReady,
+  };
+  let result: AuthRequestResult;
+  try {
+    result = await ctx.runMutation(options.authRequest, { op: call });
+  } catch (error) {
+    const data = codedErrorData(error);
+    if (data?.code === ROLLED_BACK) return fromAuthResponse(data["response"] as AuthResponse);
+    throw error;
+  }
+  if (!result) throw new Error("convex-otp-onboarding: the auth mutation gave no answer");
+
+  if (result.mail) {
+    const mail = { to: result.mail.to, otp, type: result.mail.type as OtpType };
+    const failed = await deliverCode(plugin.sender, {
+      ...mail,
+      expiresInMinutes: Math.round(plugin.expiresIn / 60),
+      appName: plugin.appName,
+    });
+    if (failed) {
+      await ctx.runMutation(options.authRequest, {
+        op: { kind: "refundSend", identifier: result.mail.identifier, email: result.mail.to, purpose: result.mail.type, ip },
+      });
+      return answer(failed);
+    }
+  }
+  if (result.signingKeyMissing) {
+    // The first code of a new deployment: make the key the sign-in will sign its JWT with.
+    await auth.handler(new Request(new URL(`${basePath}/convex/jwks`, url), { method: "GET" }));
+  }
+  if (result.mail) signingKeyReady = true;
+  return fromAuthResponse(result.response);
+}
+
+/**
+ * Serves Better Auth under `/api/auth/*` through the plugin: the routes of the email-code flow and
+ * the session routes, each request's database work in one transaction (the auth mutation), the
+ * code mail sent once it has committed. Every other path answers 404. Use it instead of
+ * `authComponent.registerRoutes`.
+ *
+ * ```ts
+ * // convex/http.ts
+ * const http = httpRouter();
+ * registerOtpRoutes(http, { createAuth, authRequest: internal.auth.authRequest });
+ * export default http;
+ * ```
+ */
+export function registerOtpRoutes(http: HttpRouter, options: OtpRoutesOptions) {
+  const basePath = options.createAuth({}).options.basePath ?? "/api/auth";
+  const handler = httpActionGeneric((ctx, request) => serveAuthRequest(ctx, request, options));
+  http.route({ pathPrefix: `${basePath}/`, method: "GET", handler });
+  http.route({ pathPrefix: `${basePath}/`, method: "POST", handler });
+  if (!http.lookup("/.well-known/openid-configuration", "GET")) {
+    // Where OpenID clients look first; Better Auth keeps the configuration under the base path.
+    http.route({
+      path: "/.well-known/openid-configuration",
+      method: "GET",
+      handler: httpActionGeneric(async () =>
+        Response.redirect(`${process.env["CONVEX_SITE_URL"]}${basePath}/convex/.well-known/openid-configuration`),
+      ),
+    });
+  }
+}

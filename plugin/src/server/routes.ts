@@ -1,0 +1,153 @@
+import type { OtpType } from "../mail/sender.js";
+
+/**
+ * The routes that can be turned on beyond the sign-in flow, each for an app that needs it: the
+ * standalone code check, email verification, password reset and email change by code.
+ */
+export type OptionalRoute = "check-verification-otp" | "email-verification" | "forget-password" | "change-email";
+
+/**
+ * What a route does with codes:
+ * - `send`: stores a new code for `purpose` and mails it;
+ * - `check`: compares a submitted code for `purpose` (`consumes`: a right code is used up);
+ * - `session`: reads or changes the signed-in session, no code involved;
+ * - `keys`: the Convex JWT's public keys and OpenID configuration, read by Convex itself.
+ */
+export type RouteKind = "send" | "check" | "session" | "keys";
+
+/** One route the plugin serves. */
+export type Route = {
+  method: "GET" | "POST";
+  kind: RouteKind;
+  /** The purpose of the code the route sends or checks: fixed, or the body's `type`. */
+  purpose?: OtpType | "from-body";
+  /** Whether a right code is used up (sign-in, verification) or only confirmed. */
+  consumes?: boolean;
+  /** The body keys the route takes besides the sign-up fields (`signUpFields` says whether those too). */
+  keys: readonly string[];
+  /** Whether the route takes the sign-up fields (validated by the Zod schema). */
+  signUpFields?: boolean;
+  /** Which optional route turns it on; without one it is always served. */
+  optional?: OptionalRoute;
+};
+
+/**
+ * Every route the plugin serves under Better Auth's base path, and what each does. Any other path
+ * answers 404: Better Auth's other endpoints (passwords, social sign-in, sessions lists) are not
+ * part of this flow. The one place that says which routes exist.
+ */
+export const ROUTES: Readonly<Record<string, Route>> = {
+  "/email-otp/send-verification-otp": {
+    method: "POST",
+    kind: "send",
+    purpose: "from-body",
+    keys: ["email", "type"],
+    signUpFields: true,
+  },
+  "/sign-in/email-otp": {
+    method: "POST",
+    kind: "check",
+    purpose: "sign-in",
+    consumes: true,
+    keys: ["email", "otp"],
+    signUpFields: true,
+  },
+  "/email-otp/check-verification-otp": {
+    method: "POST",
+    kind: "check",
+    purpose: "from-body",
+    consumes: false,
+    keys: ["email", "type", "otp"],
+    optional: "check-verification-otp",
+  },
+  "/email-otp/verify-email": {
+    method: "POST",
+    kind: "check",
+    purpose: "email-verification",
+    consumes: true,
+    keys: ["email", "otp"],
+    optional: "email-verification",
+  },
+  "/email-otp/request-password-reset": {
+    method: "POST",
+    kind: "send",
+    purpose: "forget-password",
+    keys: ["email"],
+    optional: "forget-password",
+  },
+  "/forget-password/email-otp": {
+    method: "POST",
+    kind: "send",
+    purpose: "forget-password",
+    keys: ["email"],
+    optional: "forget-password",
+  },
+  "/email-otp/reset-password": {
+    method: "POST",
+    kind: "check",
+    purpose: "forget-password",
+    consumes: true,
+    keys: ["email", "otp", "password"],
+    optional: "forget-password",
+  },
+  "/email-otp/request-email-change": {
+    method: "POST",
+    kind: "send",
+    purpose: "change-email",
+    keys: ["newEmail", "otp"],
+    optional: "change-email",
+  },
+  "/email-otp/change-email": {
+    method: "POST",
+    kind: "check",
+    purpose: "change-email",
+    consumes: true,
+    keys: ["newEmail", "otp"],
+    optional: "change-email",
+  },
+  "/get-session": { method: "GET", kind: "session", keys: [] },
+  "/sign-out": { method: "POST", kind: "session", keys: [] },
+  "/update-user": { method: "POST", kind: "session", keys: ["name"], signUpFields: true },
+  "/delete-user": { method: "POST", kind: "session", keys: ["callbackURL"] },
+  "/convex/token": { method: "GET", kind: "session", keys: [] },
+  "/convex/jwks": { method: "GET", kind: "keys", keys: [] },
+  "/convex/.well-known/openid-configuration": { method: "GET", kind: "keys", keys: [] },
+};
+
+/** The purposes a code can be sent or checked for, and the optional route that turns each on. */
+const PURPOSE_ROUTE: Record<OtpType, OptionalRoute | undefined> = {
+  "sign-in": undefined,
+  "email-verification": "email-verification",
+  "forget-password": "forget-password",
+  "change-email": "change-email",
+};
+
+/** A route as served for one request: its entry and the purpose its code has, if any. */
+export type ServedRoute = Route & { path: string; codePurpose?: OtpType };
+
+/**
+ * The route a request asks for, if the plugin serves it with these optional routes on: the path
+ * (relative to the base path) and method must match, and a purpose named in the body must be one
+ * that is on. `undefined` means 404.
+ */
+export function servedRoute(
+  path: string,
+  method: string,
+  body: Record<string, unknown>,
+  enabled: ReadonlySet<OptionalRoute>,
+): ServedRoute | undefined {
+  const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
+  if (!route || route.method !== method) return undefined;
+  if (route.optional && !enabled.has(route.optional)) return undefined;
+  if (!route.purpose) return { ...route, path };
+  const purpose = route.purpose === "from-body" ? body["type"] : route.purpose;
+  if (!isPurpose(purpose)) return { ...route, path };
+  const needed = PURPOSE_ROUTE[purpose];
+  if (needed && !enabled.has(needed)) return undefined;
+  // change-email codes are sent by their own routes, never by the generic one.
+  if (purpose === "change-email" && route.purpose === "from-body") return undefined;
+  return { ...route, path, codePurpose: purpose };
+}
+
+const isPurpose = (value: unknown): value is OtpType =>
+  typeof value === "string" && Object.hasOwn(PURPOSE_ROUTE, value);
