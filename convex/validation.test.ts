@@ -133,14 +133,15 @@ describe("codes", () => {
     expect((await written()).users).toEqual([]);
   });
 
-  it("refuses even the right code after 3 wrong ones, with TOO_MANY_ATTEMPTS", async () => {
+  it("counts down the tries left, then refuses even the right code after 3 wrong ones with TOO_MANY_ATTEMPTS", async () => {
     const { auth, written } = setup();
     await auth.sendOtp("ann@example.com");
     const otp = auth.lastOtp("ann@example.com")!;
     const wrong = otp === "000000" ? "111111" : "000000";
-    for (let i = 0; i < 3; i++) {
+    // Each wrong try says how many the code has left; at 0 only a new code helps.
+    for (const triesLeft of [2, 1, 0]) {
       const response = await auth.post(SIGN_IN, { email: "ann@example.com", otp: wrong, username: "ann" });
-      expect(await json(response)).toMatchObject({ code: "INVALID_OTP" });
+      expect(await json(response)).toMatchObject({ code: "INVALID_OTP", triesLeft });
     }
 
     const right = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });

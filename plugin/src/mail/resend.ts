@@ -1,5 +1,5 @@
 import { APIError } from "better-auth/api";
-import { Resend } from "resend";
+import type { Resend } from "resend";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import { maskEmail, type OtpMail, type OtpSender } from "./sender.js";
 import { composeOtpMessage, type OtpMessage, type OtpMessageOverride } from "./message.js";
@@ -84,7 +84,13 @@ export function resendSender(options: ResendSenderOptions): OtpSender {
   checkConfig(options);
   const timeoutMs = options.timeoutMs ?? 5000;
   const retryDelayMs = options.retryDelayMs ?? 250;
-  const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : {});
+  // The SDK loads on the first send: the code path that serves every other request (sign-in,
+  // sessions) does not carry it, and the Convex bundler keeps it out of the HTTP entry chunk.
+  let client: Promise<Resend> | undefined;
+  const resendClient = () =>
+    (client ??= import("resend").then(
+      ({ Resend }) => new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    ));
   const from = options.from.trim();
 
   async function attempt(mail: OtpMail, message: OtpMessage, idempotencyKey: string): Promise<Failure | undefined> {
@@ -97,17 +103,19 @@ export function resendSender(options: ResendSenderOptions): OtpSender {
         resolve({ transient: true, reason: `no answer within ${timeoutMs} ms` });
       }, timeoutMs);
     });
-    const sent = resend.emails
-      .send(
-        {
-          from,
-          to: mail.to,
-          subject: message.subject,
-          text: message.text,
-          html: message.html,
-          ...(options.replyTo ? { replyTo: options.replyTo } : {}),
-        },
-        { idempotencyKey, signal: abort.signal },
+    const sent = resendClient()
+      .then((resend) =>
+        resend.emails.send(
+          {
+            from,
+            to: mail.to,
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+          },
+          { idempotencyKey, signal: abort.signal },
+        ),
       )
       .then(({ error }): Failure | undefined => {
         if (!error) return undefined;

@@ -4,12 +4,13 @@ import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import { codeSubject, withAddress } from "./code-subject.js";
 import type { PluginContext } from "./plugin-context.js";
 import { routeOf } from "./route-gate.js";
-import { isLive, latestCode } from "./stored-code.js";
+import { isLive, latestCode, triesOf } from "./stored-code.js";
 
 /**
  * The failure budgets of the routes that check a code. Before the comparison, when there is a live
  * code to guess at, one failure is charged (a spent budget refuses even the right code, with
- * `Retry-After`); a right code refunds it and forgives earlier failures. The charge, the
+ * `Retry-After`); a right code refunds it and forgives earlier failures, a wrong one answers
+ * `INVALID_OTP` with the `triesLeft` of the code (0: only a new code helps). The charge, the
  * comparison and the try it records are one transaction, so parallel guesses cannot overtake it.
  * With no code to guess at, nothing is charged: nobody can lock an address for free.
  */
@@ -29,16 +30,24 @@ export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginC
     return { context: { body: withAddress(ctx, subject.email) } };
   });
 
-  const forgive = createAuthMiddleware(async (ctx) => {
+  // After the comparison: a right code forgives; a wrong one says how many tries the code has left.
+  const settle = createAuthMiddleware(async (ctx) => {
     const returned = ctx.context.returned;
-    if (returned instanceof APIError || returned instanceof Error) return;
-    if (returned instanceof Response && !returned.ok) return;
+    if (returned instanceof APIError) {
+      if (returned.body?.code !== "INVALID_OTP") return;
+      const subject = await subjectOf(ctx);
+      const code = subject && (await latestCode(ctx.context.adapter, subject.identifier));
+      if (!code) return;
+      const triesLeft = Math.max(0, allowedAttempts - triesOf(code.value));
+      throw new APIError(returned.status, { ...returned.body, triesLeft }, returned.headers);
+    }
+    if (returned instanceof Error || (returned instanceof Response && !returned.ok)) return;
     const subject = await subjectOf(ctx);
     if (subject) await plugin.limits().forgiveFailures(subject);
   });
 
   return {
     before: { matcher: onCheckRoute, handler: charge },
-    after: { matcher: onCheckRoute, handler: forgive },
+    after: { matcher: onCheckRoute, handler: settle },
   };
 }
