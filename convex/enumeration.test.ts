@@ -101,7 +101,7 @@ describe("no answer tells whether an email is registered", () => {
     };
     await expectSameAnswersAndTiming(
       () => timeBoth(async (email) => void (await auth.sendOtp(email)), wrongCode),
-      [400, { message: "Invalid OTP", code: "INVALID_OTP" }],
+      [400, { message: "Invalid OTP", code: "INVALID_OTP", triesLeft: 2 }],
     );
   });
 });

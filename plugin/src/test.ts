@@ -10,5 +10,6 @@ export {
   type ExistingUser,
   type OutboxMail,
 } from "./test/auth-test.js";
+export { enforceDeploymentRules, insideTransaction } from "./test/deployment-rules.js";
 export { registerRateLimiter } from "./test/rate-limiter.js";
 export { captureMail, deliver } from "./mail/capture.js";

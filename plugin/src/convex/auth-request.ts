@@ -46,8 +46,8 @@ const operation = v.union(
     sessionToken: v.string(),
     /** This mutation's name, to schedule the cleanup of the code it stores. */
     self: v.string(),
-    /** Whether to report a missing JWT signing key (the action creates one: a mutation cannot). */
-    checkSigningKey: v.boolean(),
+    /** Whether the answer signs a Convex JWT, so that the deployment's signing key must exist. */
+    signsJwt: v.boolean(),
   }),
   v.object({
     kind: v.literal("refundSend"),
@@ -69,8 +69,9 @@ export const authRequestReturns = v.union(
   v.object({
     response: authResponseValidator,
     mail: v.optional(v.object({ to: v.string(), type: v.string(), identifier: v.string() })),
-    signingKeyMissing: v.boolean(),
   }),
+  // The answer would sign a JWT and the deployment has no key yet: nothing ran, nothing was written.
+  v.object({ signingKeyMissing: v.literal(true) }),
   v.null(),
 );
 export type AuthRequestResult = Infer<typeof authRequestReturns>;
@@ -99,6 +100,8 @@ async function runRequest(
 ): Promise<AuthRequestResult> {
   const state: RequestState = { ip: args.ip, otp: args.otp, sessionToken: args.sessionToken, self: args.self };
   const auth = createAuth(withRequestState(ctx, state));
+  // Better Auth would create the key itself, which a mutation cannot: the action makes it first.
+  if (args.signsJwt && !(await hasSigningKey(auth))) return { signingKeyMissing: true };
   // Better Auth turns unexpected errors into a bare 500, which would commit: let them out instead.
   auth.options.onAPIError = { ...auth.options.onAPIError, throw: true };
   const headers = new Headers(args.headers.map(([name, value]) => [name!, value!] as [string, string]));
@@ -113,8 +116,7 @@ async function runRequest(
   } catch (error) {
     throw new ConvexError({ code: ROLLED_BACK, response: errorResponse(answerForFailure(error)) });
   }
-  const signingKeyMissing = args.checkSigningKey && state.mail !== undefined && !(await hasSigningKey(auth));
-  return { response: await toAuthResponse(response), ...(state.mail ? { mail: state.mail } : {}), signingKeyMissing };
+  return { response: await toAuthResponse(response), ...(state.mail ? { mail: state.mail } : {}) };
 }
 
 async function hasSigningKey(auth: AuthInstance) {

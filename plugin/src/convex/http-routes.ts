@@ -31,9 +31,6 @@ export type OtpRoutesOptions = {
   authRequest: FunctionReference<"mutation", "internal", AuthRequestArgs, AuthRequestResult>;
 };
 
-// Set once this isolate has seen a JWT signing key exist, so that later sends stop asking.
-let signingKeyReady = false;
-
 /** Copies a proxy's original host and protocol back, as `@convex-dev/better-auth` does for its routes. */
 function withForwardedHeaders(request: Request): Headers {
   const headers = new Headers(request.headers);
@@ -87,17 +84,27 @@ async function serveAuthRequest(ctx: GenericActionCtx<any>, request: Request, op
     otp,
     sessionToken: randomSessionToken(),
     self: getFunctionName(options.authRequest),
-    checkSigningKey: !signingKeyReady,
+    signsJwt: route.signsJwt === true,
   };
-  let result: AuthRequestResult;
-  try {
-    result = await ctx.runMutation(options.authRequest, { op: call });
-  } catch (error) {
-    const data = codedErrorData(error);
-    if (data?.code === ROLLED_BACK) return fromAuthResponse(data["response"] as AuthResponse);
-    throw error;
+  const run = async () => {
+    try {
+      return await ctx.runMutation(options.authRequest, { op: call });
+    } catch (error) {
+      const data = codedErrorData(error);
+      if (data?.code === ROLLED_BACK) return fromAuthResponse(data["response"] as AuthResponse);
+      throw error;
+    }
+  };
+  let result = await run();
+  if (result && "signingKeyMissing" in result) {
+    // The deployment's first JWT: make its signing key here, since a mutation cannot create keys.
+    await auth.handler(new Request(new URL(`${basePath}/convex/jwks`, url), { method: "GET" }));
+    result = await run();
   }
-  if (!result) throw new Error("convex-otp-onboarding: the auth mutation gave no answer");
+  if (result instanceof Response) return result;
+  if (!result || "signingKeyMissing" in result) {
+    throw new Error("convex-otp-onboarding: the auth mutation gave no answer");
+  }
 
   if (result.mail) {
     const mail = { to: result.mail.to, otp, type: result.mail.type as OtpType };
@@ -113,11 +120,6 @@ async function serveAuthRequest(ctx: GenericActionCtx<any>, request: Request, op
       return answer(failed);
     }
   }
-  if (result.signingKeyMissing) {
-    // The first code of a new deployment: make the key the sign-in will sign its JWT with.
-    await auth.handler(new Request(new URL(`${basePath}/convex/jwks`, url), { method: "GET" }));
-  }
-  if (result.mail) signingKeyReady = true;
   return fromAuthResponse(result.response);
 }
 

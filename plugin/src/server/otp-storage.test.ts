@@ -14,18 +14,21 @@ describe("codes at rest", () => {
   it("stores the keyed hash of the code under the bound secret", async () => {
     const store = createOtpStorage("keyed-hash");
     store.bind({ secret: SECRET });
-    if (typeof store.storeOTP === "string") throw new Error("expected a hash store");
-    expect(await store.storeOTP.hash("123456")).toBe(await keyedOtpHash(SECRET, "123456"));
-    expect(await store.storeOTP.hash("123457")).not.toBe(await keyedOtpHash(SECRET, "123456"));
+    expect(store.storeOTP).toEqual({ hash: store.atRest });
+    expect(await store.atRest("123456")).toBe(await keyedOtpHash(SECRET, "123456"));
+    expect(await store.atRest("123457")).not.toBe(await keyedOtpHash(SECRET, "123456"));
   });
 
-  it("leaves encryption to Better Auth", () => {
-    expect(createOtpStorage("encrypted").storeOTP).toBe("encrypted");
+  it("encrypts with Better Auth's symmetric encryption under the secret, and decrypts back", async () => {
+    const store = createOtpStorage("encrypted");
+    store.bind({ secret: SECRET });
+    const stored = await store.atRest("123456");
+    expect(stored).not.toContain("123456");
+    expect(await (store.storeOTP as { decrypt(value: string): Promise<string> }).decrypt(stored)).toBe("123456");
   });
 
   it("refuses to hash before Better Auth hands over the secret", async () => {
     const store = createOtpStorage("keyed-hash");
-    if (typeof store.storeOTP === "string") throw new Error("expected a hash store");
-    await expect(store.storeOTP.hash("123456")).rejects.toThrow(/before init/);
+    await expect(store.atRest("123456")).rejects.toThrow(/before init/);
   });
 });

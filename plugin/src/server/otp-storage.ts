@@ -1,3 +1,5 @@
+import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
+
 /**
  * How a code is kept at rest:
  * - `"keyed-hash"`: HMAC-SHA-256 under a key derived from the Better Auth secret. An unkeyed hash of a
@@ -46,14 +48,21 @@ export function createOtpStorage(storage: OtpStorage) {
     if (!source) throw new Error("convex-otp-onboarding: the OTP store was used before init");
     return source;
   };
+  const key = () => (secret().secretConfig ?? secret().secret) as Parameters<typeof symmetricEncrypt>[0]["key"];
+  /** The form a code is kept in. */
+  const atRest = async (otp: string): Promise<string> =>
+    storage === "encrypted" ? symmetricEncrypt({ key: key(), data: otp }) : keyedOtpHash(secret().secret, otp);
   return {
     bind(next: SecretSource) {
       source = next;
     },
+    atRest,
     /** The value for emailOTP's `storeOTP` option. */
     storeOTP:
       storage === "encrypted"
-        ? ("encrypted" as const)
-        : { hash: async (otp: string) => keyedOtpHash(secret().secret, otp) },
+        ? { encrypt: atRest, decrypt: (stored: string) => symmetricDecrypt({ key: key(), data: stored }) }
+        : { hash: atRest },
   };
 }
+
+export type OtpStore = ReturnType<typeof createOtpStorage>;

@@ -1,4 +1,4 @@
-import type { GenericMutationCtx } from "convex/server";
+import { makeFunctionReference, type GenericMutationCtx } from "convex/server";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import { requestLimits } from "./limits.js";
 import type { ResolvedOptions } from "./options.js";
@@ -15,6 +15,14 @@ export function pluginContext<Fields extends SignUpFieldsSchema>(options: Resolv
     state: () => requestStateOf(options.ctx),
     /** The request's limits, kept in the rate limiter component within the request's transaction. */
     limits: () => requestLimits(options.rateLimiter, options.ctx as GenericMutationCtx<any>, options.limits),
+    /** Schedules the deletion of the code kept under `identifier` once it has expired. */
+    async scheduleCodeCleanup(identifier: string) {
+      const self = requestStateOf(options.ctx)?.self;
+      const { scheduler } = options.ctx as GenericMutationCtx<any>;
+      if (!self || !scheduler) return;
+      const expired = Date.now() + (options.expiresIn + 1) * 1000;
+      await scheduler.runAt(expired, makeFunctionReference<"mutation">(self), { op: { kind: "expireCode", identifier } });
+    },
   };
 }
 

@@ -1,7 +1,6 @@
 import type { BetterAuthPlugin, User } from "better-auth";
 import { createAuthEndpoint, getSessionFromCtx } from "better-auth/api";
 import { emailOTP } from "better-auth/plugins/email-otp";
-import { makeFunctionReference } from "convex/server";
 import * as z from "zod";
 import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
@@ -60,6 +59,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
   const resolved = resolveOptions(options);
   const plugin = pluginContext(resolved);
   const otpStore = createOtpStorage(resolved.storage);
+  const sends = sendLimits(plugin, otpStore);
   const failures = failureBudget(plugin);
 
   const emailOtp = emailOTP({
@@ -79,11 +79,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
       const current = type === "change-email" ? (await getSessionFromCtx(ctx))?.user.email.toLowerCase() : undefined;
       const identifier = codeIdentifier(type, email, current);
       state.mail = { to: email, type, identifier };
-      const expiresAt = Date.now() + resolved.expiresIn * 1000;
-      const scheduler = (resolved.ctx as { scheduler?: { runAt: Function } }).scheduler;
-      await scheduler?.runAt(expiresAt + 1000, makeFunctionReference<"mutation">(state.self), {
-        op: { kind: "expireCode", identifier },
-      });
+      await plugin.scheduleCodeCleanup(identifier);
     },
   });
 
@@ -124,9 +120,10 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
     },
     hooks: {
       // The gate first (closed routes answer 404), then what a send spends, then what a check charges.
-      before: [routeGate(plugin), sendLimits(plugin), failures.before],
-      // A right code forgives, refused sign-up fields roll back, and every error leaves with a code.
-      after: [failures.after, ...signUpAnswers(resolved.fields), ...errorAnswers],
+      before: [routeGate(plugin), sends.before, failures.before],
+      // An unmailed send keeps a stand-in code, a right code forgives, refused sign-up fields roll
+      // back, and every error leaves with a code.
+      after: [sends.after, failures.after, ...signUpAnswers(resolved.fields), ...errorAnswers],
     },
     schema: { user: { fields: userFieldsOf(resolved.fields) } },
     $ERROR_CODES: { ...emailOtp.$ERROR_CODES, ...OTP_ONBOARDING_ERROR_CODES },

@@ -29,6 +29,8 @@ export type Route = {
   signUpFields?: boolean;
   /** Which optional route turns it on; without one it is always served. */
   optional?: OptionalRoute;
+  /** Whether its answer carries a Convex JWT, signed with the deployment's key. */
+  signsJwt?: boolean;
 };
 
 /**
@@ -51,6 +53,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
     consumes: true,
     keys: ["email", "otp"],
     signUpFields: true,
+    signsJwt: true,
   },
   "/email-otp/check-verification-otp": {
     method: "POST",
@@ -67,6 +70,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
     consumes: true,
     keys: ["email", "otp"],
     optional: "email-verification",
+    signsJwt: true,
   },
   "/email-otp/request-password-reset": {
     method: "POST",
@@ -105,11 +109,11 @@ export const ROUTES: Readonly<Record<string, Route>> = {
     keys: ["newEmail", "otp"],
     optional: "change-email",
   },
-  "/get-session": { method: "GET", kind: "session", keys: [] },
+  "/get-session": { method: "GET", kind: "session", keys: [], signsJwt: true },
   "/sign-out": { method: "POST", kind: "session", keys: [] },
   "/update-user": { method: "POST", kind: "session", keys: ["name"], signUpFields: true },
   "/delete-user": { method: "POST", kind: "session", keys: ["callbackURL"] },
-  "/convex/token": { method: "GET", kind: "session", keys: [] },
+  "/convex/token": { method: "GET", kind: "session", keys: [], signsJwt: true },
   "/convex/jwks": { method: "GET", kind: "keys", keys: [] },
   "/convex/.well-known/openid-configuration": { method: "GET", kind: "keys", keys: [] },
 };

@@ -13,6 +13,7 @@ import type { TestConvex } from "convex-test";
 import type { GenericMutationCtx, GenericSchema, SchemaDefinition } from "convex/server";
 import { captureMail } from "../mail/capture.js";
 import type { OtpType } from "../mail/sender.js";
+import { enforceDeploymentRules } from "./deployment-rules.js";
 import { jwtClaims } from "./jwt-claims.js";
 import { registerRateLimiter } from "./rate-limiter.js";
 
@@ -86,7 +87,8 @@ const TEST_ENV = {
 
 /**
  * Registers the Better Auth component on `t`, sets test defaults for `SITE_URL`,
- * `CONVEX_SITE_URL` and `BETTER_AUTH_SECRET` (when unset), captures codes, and returns helpers
+ * `CONVEX_SITE_URL` and `BETTER_AUTH_SECRET` (when unset), captures codes, holds queries and
+ * mutations to what a deployment refuses there (`enforceDeploymentRules`), and returns helpers
  * that drive the real routes.
  */
 export function authTest<Schema extends GenericSchema>(
@@ -94,6 +96,7 @@ export function authTest<Schema extends GenericSchema>(
   options: AuthTestOptions,
 ) {
   for (const [key, value] of Object.entries(TEST_ENV)) process.env[key] ??= value;
+  enforceDeploymentRules();
   t.registerComponent(options.name ?? "betterAuth", options.schema, options.modules);
   registerRateLimiter(t, options.rateLimiterName);
 

@@ -1,0 +1,36 @@
+import { insideTransaction } from "convex-otp-onboarding/test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { setup } from "./test.setup";
+
+const RSA = { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("what a deployment refuses inside queries and mutations", () => {
+  it("refuses fetch, timers and key generation in a mutation, and allows them in an action", async () => {
+    const { t } = setup();
+    await t.run(async () => {
+      expect(() => fetch("http://127.0.0.1:9")).toThrow(/not supported in Convex queries or mutations/);
+      expect(() => setTimeout(() => {}, 1)).toThrow(/not supported in Convex queries or mutations/);
+      await expect(async () => crypto.subtle.generateKey(RSA, true, ["sign"])).rejects.toThrow(
+        /generateKey.*not supported in Convex queries or mutations/,
+      );
+    });
+    const made = await t.action(async () => "privateKey" in (await crypto.subtle.generateKey(RSA, true, ["sign"])));
+    expect(made).toBe(true);
+  });
+
+  it("makes the JWT signing key in the HTTP action, never inside the auth mutation", async () => {
+    const { auth, inAuthComponent } = setup();
+    const made: boolean[] = [];
+    const generateKey = crypto.subtle.generateKey;
+    vi.spyOn(crypto.subtle, "generateKey").mockImplementation(function (this: SubtleCrypto, ...args) {
+      made.push(insideTransaction());
+      return generateKey.apply(this, args as Parameters<SubtleCrypto["generateKey"]>);
+    });
+    const ann = await auth.signUp({ email: "ann@example.com", username: "ann" });
+    expect(await inAuthComponent((ctx) => ctx.db.query("jwks").collect())).toHaveLength(1);
+    expect(made).toEqual([false]);
+    expect(ann.token).toBeTruthy();
+  });
+});
