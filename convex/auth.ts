@@ -1,7 +1,7 @@
 import { createClient, type AuthFunctions, type GenericCtx } from "@convex-dev/better-auth";
 import { convex } from "@convex-dev/better-auth/plugins";
 import { betterAuth, type BetterAuthOptions } from "better-auth/minimal";
-import { otpOnboarding } from "convex-otp-onboarding";
+import { OPTIONAL_ROUTES, otpOnboarding, type OptionalRoute } from "convex-otp-onboarding";
 import { authRequestMutation } from "convex-otp-onboarding/convex";
 import { components, internal } from "./_generated/api";
 import type { DataModel } from "./_generated/dataModel";
@@ -30,6 +30,23 @@ export const authComponent = createClient<DataModel, typeof authSchema>(componen
 // The trigger mutations the component calls, inside its own transaction, on user changes.
 export const { onCreate, onUpdate, onDelete } = authComponent.triggersApi();
 
+/**
+ * Routes served beyond the sign-in flow: none, unless `OTP_OPTIONAL_ROUTES` names some
+ * (comma-separated, e.g. `email-verification,forget-password`). An unknown name stops the deploy.
+ */
+function optionalRoutes(names = ""): OptionalRoute[] {
+  return names
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean)
+    .map((name) => {
+      if (!(OPTIONAL_ROUTES as readonly string[]).includes(name)) {
+        throw new Error(`OTP_OPTIONAL_ROUTES: unknown route "${name}" (known: ${OPTIONAL_ROUTES.join(", ")})`);
+      }
+      return name as OptionalRoute;
+    });
+}
+
 /** Better Auth's options; also read without a ctx by the component to derive its tables. */
 export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
   ({
@@ -46,6 +63,7 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
         sender: otpSender,
         rateLimiter: components.rateLimiter,
         appName: "OTP Onboarding",
+        routes: optionalRoutes(process.env.OTP_OPTIONAL_ROUTES),
       }),
     ],
   }) satisfies BetterAuthOptions;

@@ -31,17 +31,23 @@ describe("concurrent requests", { timeout: 60_000 }, () => {
     );
     // A right code is told apart only by its field issues; every wrong one compared is a failure.
     const toldRight = answers.filter((a) => a.code === "INVALID_SIGNUP_PARAMS").length;
-    // The rate limiter's own row for the email's hourly failure window (its table, untyped here).
+    // The rate limiter's own row for the mailbox's failure ceiling (its table, untyped here).
     const window = await runInComponent(t, "rateLimiter", (ctx) =>
       ctx.db
         .query("rateLimits")
-        .withIndex("name", (q: any) =>
-          q.eq("name", "otp-failed-verifications").eq("key", "ann@example.com"),
-        )
+        .withIndex("name", (q: any) => q.eq("name", "otp-failures-per-email").eq("key", "ann@example.com"))
         .unique(),
     );
-    const failures = window ? 10 - window.value : 0;
+    const failures = window ? 100 - window.value : 0;
     expect(toldRight + failures).toBeLessThanOrEqual(3);
+  });
+
+  it("delivers at most one code when 20 sends for one email race", async () => {
+    const { auth } = setup();
+    const answers = await outcomes(await Promise.all(Array.from({ length: 20 }, () => auth.sendOtp("ann@example.com"))));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200).every((a) => a.code === "RATE_LIMITED")).toBe(true);
+    expect(auth.outbox.filter((mail) => mail.to === "ann@example.com")).toHaveLength(1);
   });
 
   it("creates one user, profile and once-marker when 50 sign-ups race for one username", async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { captureMail } from "convex-otp-onboarding/test";
 import { json, setup, strayProfile } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";
@@ -118,6 +119,24 @@ describe("sending codes", { timeout: 30_000 }, () => {
     expect(retried.status).toBe(200);
     const { users, profiles, markers } = await written();
     expect([users.length, profiles.length, markers.length]).toEqual([1, 2, 1]);
+  });
+});
+
+describe("what a send spends", { timeout: 30_000 }, () => {
+  it("spends no send budget on a mail that did not leave: twelve failed sends, then the next one is sent", async () => {
+    const { auth, written } = setup();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const stop = captureMail(() => {
+      throw new Error("the mail provider is down");
+    });
+    for (let i = 0; i < 12; i++) {
+      expect(await json(await auth.sendOtp("ann@example.com"))).toMatchObject({ code: "OTP_DELIVERY_FAILED" });
+    }
+    expect((await written()).codes).toEqual([]);
+    stop();
+    captureMail((mail) => void auth.outbox.push(mail));
+    expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
+    expect(auth.outbox.filter((mail) => mail.to === "ann@example.com")).toHaveLength(1);
   });
 });
 

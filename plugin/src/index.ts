@@ -4,7 +4,7 @@
  */
 export { otpOnboarding } from "./server/plugin.js";
 export type { Budget, ConvexCtx, OtpLimits, OtpOnboardingOptions } from "./server/options.js";
-export type { OptionalRoute } from "./server/routes.js";
+export { OPTIONAL_ROUTES, type OptionalRoute } from "./server/routes.js";
 export { keyedOtpHash, type OtpStorage } from "./server/otp-storage.js";
 export type { UserFieldsOf } from "./server/better-auth-fields.js";
 

@@ -4,7 +4,8 @@ import type { OtpType } from "../mail/sender.js";
  * The routes that can be turned on beyond the sign-in flow, each for an app that needs it: the
  * standalone code check, email verification, password reset and email change by code.
  */
-export type OptionalRoute = "check-verification-otp" | "email-verification" | "forget-password" | "change-email";
+export const OPTIONAL_ROUTES = ["check-verification-otp", "email-verification", "forget-password", "change-email"] as const;
+export type OptionalRoute = (typeof OPTIONAL_ROUTES)[number];
 
 /**
  * What a route does with codes:

@@ -129,6 +129,11 @@ export function authTest<Schema extends GenericSchema>(
       });
     }
 
+    /** GETs a Better Auth route (e.g. `/get-session`), as the browser app would. */
+    function get(path: string, headers: Record<string, string> = {}) {
+      return client.fetch(`/api/auth${path}`, { method: "GET", headers: { origin, ...headers } });
+    }
+
     /** Asks for a sign-in code; sign-up fields may ride along for an early check. */
     function sendOtp(email: string, fields: Record<string, unknown> = {}) {
       return post("/email-otp/send-verification-otp", { email, type: "sign-in", ...fields });
@@ -148,6 +153,7 @@ export function authTest<Schema extends GenericSchema>(
 
     return {
       post,
+      get,
       sendOtp,
       /** Signs a new user up: `{ email, ...signUpFields }`. Returns `{ userId, token, as }`. */
       signUp: ({ email, ...fields }: { email: string } & Record<string, unknown>) =>
