@@ -79,6 +79,17 @@ export function runInComponent<T>(
   return runner.runInComponent(component, run);
 }
 
+let clientsSoFar = 0;
+
+/**
+ * The client IP of a request that names none (`fromIp` does): a new one each time, from
+ * 198.18.0.0/15 (RFC 2544, kept for tests). Per-IP limits then count only where a test asks for them.
+ */
+function testClientIp(): string {
+  clientsSoFar = (clientsSoFar + 1) % 131_072;
+  return `198.${18 + (clientsSoFar >> 16)}.${(clientsSoFar >> 8) & 255}.${clientsSoFar & 255}`;
+}
+
 const TEST_ENV = {
   SITE_URL: "http://localhost:3000",
   CONVEX_SITE_URL: "http://127.0.0.1:3211",
@@ -118,8 +129,9 @@ export function authTest<Schema extends GenericSchema>(
     return body;
   }
 
-  /** The route helpers, sending as `client`: `t` itself, or `t` with a client IP. */
-  function routes(client: Pick<typeof t, "fetch">) {
+  /** The route helpers, each request sent from the client IP `ipOf()` gives. */
+  function routes(ipOf: () => string) {
+    const client = { fetch: (path: string, init?: RequestInit) => t.withRequestMetadata({ ip: ipOf() }).fetch(path, init) };
     /** POSTs JSON to a Better Auth route, as the browser app would. */
     function post(path: string, body: unknown, headers: Record<string, string> = {}) {
       return client.fetch(`/api/auth${path}`, {
@@ -207,12 +219,12 @@ export function authTest<Schema extends GenericSchema>(
   return {
     outbox,
     lastOtp,
-    ...routes(t),
+    ...routes(testClientIp),
     /**
-     * The same helpers, sent from client IP `ip` (what Convex reports in `ctx.meta`). Without it a
-     * request has no IP, and the per-IP send limit does not apply.
+     * The same helpers, every request sent from client IP `ip` (what Convex reports in `ctx.meta`).
+     * Without it each request comes from a new IP, so per-IP limits only count where a test asks.
      */
-    fromIp: (ip: string) => routes(t.withRequestMetadata({ ip })),
+    fromIp: (ip: string) => routes(() => ip),
     /** `{ userId, token, as }` for a session token from a route's answer. */
     session,
     insertUsers,
