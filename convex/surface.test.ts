@@ -54,8 +54,8 @@ describe("a closed surface", () => {
     await auth.signUp({ email: "ann@example.com", username: "ann" });
     await auth.post("/email-otp/request-password-reset", { email: "ann@example.com" });
     await auth.post("/email-otp/reset-password", { email: "ann@example.com", otp: "000000", password: "a-new-password-1" });
-    const accounts = await inAuthComponent((ctx) => ctx.db.query("account").collect());
-    expect(accounts.filter((account: { password?: string | null }) => account.password)).toEqual([]);
+    const accounts: { password?: string | null }[] = await inAuthComponent((ctx) => ctx.db.query("account").collect());
+    expect(accounts.filter((account) => account.password)).toEqual([]);
   });
 });
 

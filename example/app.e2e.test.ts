@@ -70,7 +70,7 @@ describeInChromium("the example app in Chromium", (browser) => {
 
     await enterCode(page, wrong);
     const alert = page.getByRole("alert");
-    await expect(alert.textContent()).resolves.toBe("That code is not right. Check the latest mail and try again.");
+    await expect(alert.textContent()).resolves.toBe("That code is not right. 2 tries left.");
     expect(await alert.getAttribute("data-error-code")).toBe("INVALID_OTP");
     await page.screenshot({ path: `${SHOTS}/2b-wrong-code.png` });
 

@@ -30,7 +30,9 @@ process.env.SITE_URL = origin;
 process.env.CONVEX_SITE_URL = origin;
 // A fresh secret per run is enough: sessions live in memory and end with the process anyway.
 process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("hex");
+// The terminal stands in for an inbox: print each code, and the full address it went to.
 process.env.OTP_PRINT_CODES ??= "1";
+process.env.OTP_LOG_ADDRESSES ??= "1";
 
 // A failure outside any request (a scheduled function, a stray promise) is logged, not fatal.
 process.on("unhandledRejection", (error) => logRuntimeFailure("unhandled rejection", error));

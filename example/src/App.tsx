@@ -25,9 +25,12 @@ type Step =
 export function App() {
   const { isLoading, isAuthenticated } = useConvexAuth();
   const [step, setStep] = useState<Step>({ name: "start", tab: "sign-up" });
+  // Said by the sign-in, shown on the profile: kept here, as the forms are gone by then.
+  const [signInNotice, setSignInNotice] = useState<string>();
   // Once signed in, the way back after signing out is the sign-in form, not the old code step.
   useEffect(() => {
     if (isAuthenticated) setStep({ name: "start", tab: "sign-in" });
+    else setSignInNotice(undefined);
   }, [isAuthenticated]);
 
   if (isLoading) {
@@ -37,7 +40,7 @@ export function App() {
       </Card>
     );
   }
-  if (isAuthenticated) return <Profile />;
+  if (isAuthenticated) return <Profile notice={signInNotice} />;
 
   if (step.name === "code") {
     return (
@@ -45,15 +48,20 @@ export function App() {
         <CodeForm
           pending={step.pending}
           onBack={() => setStep({ name: "start", tab: step.pending.mode })}
-          onNoAccount={() =>
+          onNoAccount={(acceptedOtp) =>
             setStep({
               name: "start",
               tab: "sign-up",
-              pending: step.pending,
-              notice: "There is no account for this email yet. Create one below.",
+              pending: { ...step.pending, acceptedOtp },
+              notice:
+                "There is no account for this email yet. Choose a username to create one: " +
+                "your code still works, so no new mail is needed.",
             })
           }
-          onFieldErrors={(error) => setStep({ name: "start", tab: "sign-up", pending: step.pending, error })}
+          onFieldErrors={(error, acceptedOtp) =>
+            setStep({ name: "start", tab: "sign-up", pending: { ...step.pending, acceptedOtp }, error })
+          }
+          onSignedIn={setSignInNotice}
         />
       </Card>
     );
@@ -83,11 +91,7 @@ export function App() {
       </div>
       {step.notice ? <p className="notice info" role="status">{step.notice}</p> : null}
       {step.tab === "sign-up" ? (
-        <SignUpForm
-          onCodeSent={toCode}
-          initial={step.pending && { email: step.pending.email, ...step.pending.fields }}
-          serverError={step.error}
-        />
+        <SignUpForm onCodeSent={toCode} onSignedIn={setSignInNotice} pending={step.pending} serverError={step.error} />
       ) : (
         <SignInForm onCodeSent={toCode} />
       )}

@@ -12,6 +12,8 @@ import type { TestProject } from "vitest/node";
 declare module "vitest" {
   export interface ProvidedContext {
     runtimeUrl: string;
+    /** The file that receives everything `npm start` prints, for tests that read its log. */
+    runtimeLog: string;
   }
 }
 
@@ -31,7 +33,8 @@ function freePort(): Promise<number> {
 export default async function startRuntime(project: TestProject) {
   const port = await freePort();
   mkdirSync(path.join(repo, "test-results"), { recursive: true });
-  const log = createWriteStream(path.join(repo, "test-results", "runtime.log"));
+  const logPath = path.join(repo, "test-results", "runtime.log");
+  const log = createWriteStream(logPath);
   // Its own process group, so that teardown stops npm and the server it started together.
   const runtime = spawn("npm", ["start"], {
     cwd: repo,
@@ -60,6 +63,7 @@ export default async function startRuntime(project: TestProject) {
     });
   });
   project.provide("runtimeUrl", url);
+  project.provide("runtimeLog", logPath);
 
   return async () => {
     if (runtime.exitCode !== null || runtime.pid === undefined) return;

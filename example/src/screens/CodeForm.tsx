@@ -1,31 +1,44 @@
 import { useState, type FormEvent } from "react";
 import { authClient } from "../auth-client";
-import { codeErrorMessage, codes, needsNewCode, type AuthError } from "../auth-errors";
+import { codeErrorMessage, codes, needsNewCode, WAIT_NOTICE, type AuthError } from "../auth-errors";
 import { Field } from "../components/Field";
+import { SendCodeButton } from "../components/SendCodeButton";
 import { isLocalRuntime } from "../config";
+import { existingAccountNotice } from "../existing-account";
+import { requestCode } from "../request-code";
+import { useCountdown } from "../use-countdown";
 
 /** A code on its way: to whom, and the sign-up fields that go with it for a new account. */
 export type PendingCode = {
   email: string;
   mode: "sign-up" | "sign-in";
   fields?: { username: string; name?: string };
+  /**
+   * A code the server found right but whose sign-in it refused for the sign-up fields (missing for
+   * an email with no account yet, or invalid). That refusal rolled everything back, so the code
+   * still works: the create-account form signs in with it instead of mailing another.
+   */
+  acceptedOtp?: string;
 };
 
 type CodeFormProps = {
   pending: PendingCode;
   onBack: () => void;
   /** The email has no account yet (found out only with a right code): go and create one. */
-  onNoAccount: (email: string) => void;
+  onNoAccount: (acceptedOtp: string) => void;
   /** The server refused a sign-up field (e.g. the username was taken meanwhile). */
-  onFieldErrors: (errors: AuthError) => void;
+  onFieldErrors: (errors: AuthError, acceptedOtp: string) => void;
+  /** Signed in; `notice` says when "Create account" signed in to an account the email already had. */
+  onSignedIn: (notice?: string) => void;
 };
 
 /** Step 2: the code from the mail. */
-export function CodeForm({ pending, onBack, onNoAccount, onFieldErrors }: CodeFormProps) {
+export function CodeForm({ pending, onBack, onNoAccount, onFieldErrors, onSignedIn }: CodeFormProps) {
   const [otp, setOtp] = useState("");
   const [error, setError] = useState<AuthError>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState<"verifying" | "resending">();
+  const wait = useCountdown();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -34,35 +47,49 @@ export function CodeForm({ pending, onBack, onNoAccount, onFieldErrors }: CodeFo
     if (!/^\d{6}$/.test(code)) return setError({ message: "Enter the 6-digit code from the mail." });
     setError(undefined);
     setBusy("verifying");
-    const { error: failure } = await authClient.signIn.emailOtp({
+    const startedAt = Date.now();
+    const { data, error: failure } = await authClient.signIn.emailOtp({
       email: pending.email,
       otp: code,
       ...pending.fields,
     });
     setBusy(undefined);
-    if (!failure) return; // The session changes, and the app shows the profile.
+    // The session changes, and the app shows the profile.
+    if (data) return onSignedIn(pending.fields && existingAccountNotice(pending.fields, data.user, startedAt));
     const answer = failure as AuthError;
     if (answer.code === codes.INVALID_SIGNUP_PARAMS.code && pending.mode === "sign-in") {
-      return onNoAccount(pending.email);
+      return onNoAccount(code);
     }
     if (answer.code === codes.USERNAME_TAKEN.code || answer.code === codes.INVALID_SIGNUP_PARAMS.code) {
-      return onFieldErrors(answer);
+      return onFieldErrors(answer, code);
     }
     setError(answer);
   }
 
   async function resend() {
     setBusy("resending");
-    const { error: failure } = await authClient.emailOtp.sendVerificationOtp({
-      email: pending.email,
-      type: "sign-in",
-    });
+    const { error: failure } = await requestCode(pending.email);
     setBusy(undefined);
+    // Too soon: the button counts down, and whatever was said about the code still holds.
+    if (failure?.retryAfter) return wait.start(failure.retryAfter);
     setOtp("");
-    if (failure) return setError(failure as AuthError);
+    if (failure) return setError(failure);
     setError(undefined);
     setNotice("A new code is on its way. Earlier codes no longer work.");
   }
+
+  const deadCode = error !== undefined && needsNewCode(error);
+  const sendNewCode = (className?: string) => (
+    <SendCodeButton
+      type="button"
+      className={className}
+      onClick={resend}
+      label="Send a new code"
+      sending={busy === "resending"}
+      wait={wait.secondsLeft}
+      disabled={busy !== undefined}
+    />
+  );
 
   return (
     <form onSubmit={submit} noValidate aria-label="Enter code">
@@ -91,15 +118,18 @@ export function CodeForm({ pending, onBack, onNoAccount, onFieldErrors }: CodeFo
         autoFocus
       />
       {error ? (
-        <p className="alert" role="alert" data-error-code={error.code}>
+        <p className="alert" role="alert" data-error-code={error.code} data-tries-left={error.triesLeft}>
           {codeErrorMessage(error)}
         </p>
       ) : null}
-      {notice ? <p className="notice" role="status">{notice}</p> : null}
-      {error && needsNewCode(error) ? (
-        <button type="button" onClick={resend} disabled={busy !== undefined}>
-          {busy === "resending" ? "Sending…" : "Send a new code"}
-        </button>
+      {wait.secondsLeft > 0 ? (
+        <p className="notice info" role="status">{WAIT_NOTICE}</p>
+      ) : notice ? (
+        <p className="notice" role="status">{notice}</p>
+      ) : null}
+      {/* A dead code makes "Send a new code" the main action: another try cannot help. */}
+      {deadCode ? (
+        sendNewCode()
       ) : (
         <button type="submit" disabled={busy !== undefined}>
           {busy === "verifying" ? "Checking…" : pending.mode === "sign-up" ? "Create account" : "Sign in"}
@@ -109,11 +139,7 @@ export function CodeForm({ pending, onBack, onNoAccount, onFieldErrors }: CodeFo
         <button type="button" className="link" onClick={onBack}>
           ← Use another email
         </button>
-        {error && needsNewCode(error) ? null : (
-          <button type="button" className="link" onClick={resend} disabled={busy !== undefined}>
-            {busy === "resending" ? "Sending…" : "Send a new code"}
-          </button>
-        )}
+        {deadCode ? null : sendNewCode("link")}
       </div>
     </form>
   );

@@ -15,12 +15,20 @@ type Onboarding = FunctionReturnType<typeof api.users.onboardingStatus>;
 const when = (ms: number) =>
   new Date(ms).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
-/** Step 3: the signed-in user's profile, live from `profiles.me`, editable through `profiles.update`. */
-export function Profile() {
+/**
+ * Step 3: the signed-in user's profile, live from `profiles.me`, editable through `profiles.update`.
+ * `notice` is what the sign-in had to say, e.g. that "Create account" found an existing account.
+ */
+export function Profile({ notice }: { notice?: string }) {
   return (
     <main className="page">
       <p className="brand">OTP Onboarding</p>
       <section className="card">
+        {notice ? (
+          <p className="notice info" role="status" data-testid="sign-in-notice">
+            {notice}
+          </p>
+        ) : null}
         <LoadFailure title="Could not load your profile">
           <LiveProfile />
         </LoadFailure>

@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { emailSchema } from "convex-otp-onboarding/client";
-import { authClient } from "../auth-client";
-import { codeErrorMessage, type AuthError } from "../auth-errors";
+import { codeErrorMessage, WAIT_NOTICE } from "../auth-errors";
 import { Field } from "../components/Field";
+import { SendCodeButton } from "../components/SendCodeButton";
 import { fieldErrorsFromServer, validate, type FieldErrors } from "../field-errors";
+import { requestCode } from "../request-code";
+import { useCountdown } from "../use-countdown";
 import type { PendingCode } from "./CodeForm";
 
 const signInForm = z.object({ email: emailSchema });
@@ -15,6 +17,7 @@ export function SignInForm({ onCodeSent }: { onCodeSent: (pending: PendingCode) 
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string>();
   const [sending, setSending] = useState(false);
+  const wait = useCountdown();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -23,12 +26,13 @@ export function SignInForm({ onCodeSent }: { onCodeSent: (pending: PendingCode) 
     setErrors(invalid ?? {});
     if (!data) return;
     setSending(true);
-    const { error } = await authClient.emailOtp.sendVerificationOtp({ email: data.email, type: "sign-in" });
+    const { error } = await requestCode(data.email);
     setSending(false);
     if (!error) return onCodeSent({ email: data.email, mode: "sign-in" });
-    const fieldErrors = fieldErrorsFromServer(error as AuthError);
+    if (error.retryAfter) return wait.start(error.retryAfter);
+    const fieldErrors = fieldErrorsFromServer(error);
     if (fieldErrors) setErrors(fieldErrors);
-    else setFormError(codeErrorMessage(error as AuthError));
+    else setFormError(codeErrorMessage(error));
   }
 
   return (
@@ -39,13 +43,15 @@ export function SignInForm({ onCodeSent }: { onCodeSent: (pending: PendingCode) 
         type="email"
         autoComplete="email"
         value={email}
-        onChange={(event) => setEmail(event.target.value)}
+        onChange={(event) => {
+          setEmail(event.target.value);
+          wait.stop(); // The wait was for the email typed before.
+        }}
         error={errors.email}
       />
       {formError ? <p className="alert" role="alert">{formError}</p> : null}
-      <button type="submit" disabled={sending}>
-        {sending ? "Sending code…" : "Send me a code"}
-      </button>
+      {wait.secondsLeft > 0 ? <p className="notice info" role="status">{WAIT_NOTICE}</p> : null}
+      <SendCodeButton type="submit" label="Send me a code" sending={sending} wait={wait.secondsLeft} />
     </form>
   );
 }

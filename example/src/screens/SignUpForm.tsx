@@ -1,10 +1,14 @@
 import { useState, type FormEvent } from "react";
-import { signUpFields } from "../../../convex/signUpFields";
+import { signUpFields, type SignUpFields } from "../../../convex/signUpFields";
 import { emailSchema } from "convex-otp-onboarding/client";
 import { authClient } from "../auth-client";
-import { codeErrorMessage, type AuthError } from "../auth-errors";
+import { codeErrorMessage, codes, needsNewCode, WAIT_NOTICE, type AuthError } from "../auth-errors";
 import { Field } from "../components/Field";
+import { SendCodeButton } from "../components/SendCodeButton";
+import { existingAccountNotice } from "../existing-account";
 import { fieldErrorsFromServer, validate, type FieldErrors } from "../field-errors";
+import { requestCode } from "../request-code";
+import { useCountdown } from "../use-countdown";
 import type { PendingCode } from "./CodeForm";
 
 // The server's own rules (its sign-up schema and its email rule): checked here first, then again there.
@@ -14,27 +18,39 @@ type Values = { email: string; username: string; name: string };
 
 type SignUpFormProps = {
   onCodeSent: (pending: PendingCode) => void;
-  /** What was typed before, e.g. when the server refused a field after the code step. */
-  initial?: Partial<Values>;
+  /** Signed in with a code already in hand; `notice` as for the code step. */
+  onSignedIn: (notice?: string) => void;
+  /** The code step this form came back to: what was typed, and a code still good to use. */
+  pending?: PendingCode;
   /** The server's answer to show next to the fields. */
   serverError?: AuthError;
 };
 
-/** Step 1: email, username and display name, checked before any code is sent. */
-export function SignUpForm({ onCodeSent, initial, serverError }: SignUpFormProps) {
+/**
+ * Step 1: email, username and display name, checked before any code is sent. Coming back from the
+ * code step with a code the server found right (`pending.acceptedOtp`), it signs in with that code
+ * and the fields instead: no second mail.
+ */
+export function SignUpForm({ onCodeSent, onSignedIn, pending, serverError }: SignUpFormProps) {
   const [values, setValues] = useState<Values>({
-    email: initial?.email ?? "",
-    username: initial?.username ?? "",
-    name: initial?.name ?? "",
+    email: pending?.email ?? "",
+    username: pending?.fields?.username ?? "",
+    name: pending?.fields?.name ?? "",
   });
   const [errors, setErrors] = useState<FieldErrors>(() =>
     serverError ? (fieldErrorsFromServer(serverError) ?? {}) : {},
   );
   const [formError, setFormError] = useState<string>();
   const [sending, setSending] = useState(false);
+  const [acceptedOtp, setAcceptedOtp] = useState(pending?.acceptedOtp);
+  const wait = useCountdown();
+  // The code in hand is for the email it was sent to; another email needs its own.
+  const codeInHand = emailSchema.safeParse(values.email).data === pending?.email ? acceptedOtp : undefined;
 
-  const set = (key: keyof typeof values) => (event: { target: { value: string } }) =>
+  const set = (key: keyof typeof values) => (event: { target: { value: string } }) => {
     setValues((current) => ({ ...current, [key]: event.target.value }));
+    if (key === "email") wait.stop(); // The wait was for the email typed before.
+  };
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -45,14 +61,34 @@ export function SignUpForm({ onCodeSent, initial, serverError }: SignUpFormProps
 
     setSending(true);
     const { email, ...fields } = data;
-    // The fields ride along so the server checks them (a taken username too) before mailing a code.
-    const { error } = await authClient.$fetch<{ success: boolean }>("/email-otp/send-verification-otp", {
-      method: "POST",
-      body: { email, type: "sign-in", ...fields },
-    });
+    const settled = codeInHand !== undefined && (await signInWithCodeInHand(email, codeInHand, fields));
+    if (!settled) await sendCode(email, fields);
     setSending(false);
-    if (error) return showServerError(error as AuthError);
-    onCodeSent({ email, fields, mode: "sign-up" });
+  }
+
+  /** Signs in with the code in hand. Whether that settled the submit: signed in, or told why not. */
+  async function signInWithCodeInHand(email: string, otp: string, fields: SignUpFields) {
+    const startedAt = Date.now();
+    const { data, error } = await authClient.signIn.emailOtp({ email, otp, ...fields });
+    if (data) {
+      onSignedIn(existingAccountNotice(fields, data.user, startedAt));
+      return true;
+    }
+    const answer = error as AuthError;
+    if (needsNewCode(answer) || answer.code === codes.INVALID_OTP.code) {
+      setAcceptedOtp(undefined); // It no longer works (e.g. it expired meanwhile): mail a new one.
+      return false;
+    }
+    showServerError(answer); // Refused and rolled back: the code still works for the next try.
+    return true;
+  }
+
+  async function sendCode(email: string, fields: SignUpFields) {
+    // The fields ride along so the server checks them (a taken username too) before mailing a code.
+    const { error } = await requestCode(email, fields);
+    if (!error) return onCodeSent({ email, fields, mode: "sign-up" });
+    if (error.retryAfter) return wait.start(error.retryAfter);
+    showServerError(error);
   }
 
   function showServerError(error: AuthError) {
@@ -91,9 +127,14 @@ export function SignUpForm({ onCodeSent, initial, serverError }: SignUpFormProps
         hint="What others see. Optional: your username otherwise."
       />
       {formError ? <p className="alert" role="alert">{formError}</p> : null}
-      <button type="submit" disabled={sending}>
-        {sending ? "Sending code…" : "Send me a code"}
-      </button>
+      {wait.secondsLeft > 0 ? <p className="notice info" role="status">{WAIT_NOTICE}</p> : null}
+      {codeInHand !== undefined ? (
+        <button type="submit" disabled={sending}>
+          {sending ? "Creating account…" : "Create account"}
+        </button>
+      ) : (
+        <SendCodeButton type="submit" label="Send me a code" sending={sending} wait={wait.secondsLeft} />
+      )}
     </form>
   );
 }

@@ -35,3 +35,30 @@ describe("devMailbox", () => {
     expect(warn.mock.calls.flat().join(" ")).not.toContain(mail.otp);
   });
 });
+
+describe("devMailbox's log line", () => {
+  const loggedFor = async (to: string, options?: Parameters<typeof devMailbox>[0]) => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    await devMailbox(options).send({ ...mail, to });
+    return log.mock.calls.flat().join(" ");
+  };
+
+  it("masks the address by default", async () => {
+    const line = await loggedFor("anna@example.com");
+    expect(line).toContain("a***@example.com");
+    expect(line).not.toContain("anna@example.com");
+  });
+
+  it("shows the full address with logAddresses, so ann@ and anna@ can be told apart", async () => {
+    expect(await loggedFor("ann@example.com", { logAddresses: true })).toContain("for ann@example.com");
+    expect(await loggedFor("anna@example.com", { logAddresses: true })).toContain("for anna@example.com");
+  });
+
+  it("masks the address in production even with logAddresses", async () => {
+    vi.stubEnv("NODE_ENV", "production");
+    const line = await loggedFor("anna@example.com", { logAddresses: true, printCodes: true });
+    expect(line).toContain("a***@example.com");
+    expect(line).not.toContain("anna@");
+    expect(line).not.toContain(mail.otp);
+  });
+});

@@ -19,6 +19,12 @@ export type DevMailboxOptions = {
    */
   printCodes?: boolean;
   /**
+   * Log each mail's full address instead of a masked one (`a***@example.com`), so that `ann@` and
+   * `anna@` can be told apart in a development terminal. Never in production (`NODE_ENV=production`).
+   * @default false
+   */
+  logAddresses?: boolean;
+  /**
    * Keep codes on a Convex deployment too. There nobody can open the mailbox, so by default a
    * send there fails with `OTP_DELIVERY_FAILED` and says why, rather than dropping the code.
    * @default false
@@ -47,12 +53,13 @@ function remoteDeployment(): string | undefined {
 
 /**
  * A sender for development: keeps every mail in an in-memory mailbox (see `readDevMailbox`) and
- * logs that a code was sent. The code itself is printed only when `printCodes` is set and
- * `NODE_ENV` is not `production`. On a Convex deployment it refuses to send (the route answers
- * `OTP_DELIVERY_FAILED` and the log says to configure a real sender) unless `allowOnDeployment`.
+ * logs that a code was sent, to a masked address. The code itself (with `printCodes`) and the full
+ * address (with `logAddresses`) are logged only when `NODE_ENV` is not `production`. On a Convex
+ * deployment it refuses to send (the route answers `OTP_DELIVERY_FAILED` and the log says to
+ * configure a real sender) unless `allowOnDeployment`.
  *
  * ```ts
- * otpOnboarding({ fields, sender: devMailbox({ printCodes: true }) })
+ * otpOnboarding({ fields, sender: devMailbox({ printCodes: true, logAddresses: true }) })
  * ```
  */
 export function devMailbox(options: DevMailboxOptions = {}): OtpSender {
@@ -75,11 +82,13 @@ export function devMailbox(options: DevMailboxOptions = {}): OtpSender {
         type: mail.type,
         sentAt: Date.now(),
       });
-      const showCode = options.printCodes === true && env()["NODE_ENV"] !== "production";
+      const production = env()["NODE_ENV"] === "production";
+      const showCode = options.printCodes === true && !production;
+      const address = options.logAddresses === true && !production ? mail.to : maskEmail(mail.to);
       const where = deployment ? ` on ${deployment}: NOT delivered, kept in this process only` : "";
       const log = deployment ? console.warn : console.log;
       log(
-        `[dev mailbox] ${mail.type} code for ${maskEmail(mail.to)}${where}` +
+        `[dev mailbox] ${mail.type} code for ${address}${where}` +
           (showCode ? `: ${mail.otp}` : " (open the dev mailbox to read it)"),
       );
     },

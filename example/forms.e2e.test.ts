@@ -1,0 +1,135 @@
+import type { Page } from "playwright-core";
+import { expect, inject, it } from "vitest";
+import { enterCode, fillSignUp, openApp, uniqueUsername } from "./test/app-pages";
+import { latestCode, mailbox, signInOverHttp, uniqueEmail } from "./test/auth-over-http";
+import { describeInChromium } from "./test/browser-suite";
+
+const base = inject("runtimeUrl");
+const SHOTS = "test-results/screens";
+
+/** Waits for the page's next "too soon" answer to a code request, and returns its wait in seconds. */
+async function nextRetryAfter(page: Page): Promise<number> {
+  const response = await page.waitForResponse(
+    (r) => r.url().endsWith("/email-otp/send-verification-otp") && r.status() === 429,
+  );
+  const body = (await response.json()) as { code: string; retryAfter: number };
+  expect(body.code).toBe("RATE_LIMITED");
+  expect(response.headers()["retry-after"]).toBe(String(body.retryAfter));
+  return body.retryAfter;
+}
+
+/** The seconds a counting-down button shows, after checking that it is disabled. */
+async function countdownOn(page: Page, scope: "Enter code" | "Create account"): Promise<number> {
+  const button = page.getByRole("form", { name: scope }).getByRole("button", { name: /^Send again in \d+ s$/ });
+  await button.waitFor();
+  expect(await button.isDisabled()).toBe(true);
+  return Number(/(\d+) s$/.exec((await button.textContent()) ?? "")![1]);
+}
+
+const mailsTo = async (email: string) => (await mailbox(base)).filter((mail) => mail.to === email);
+
+describeInChromium("what a person meets in the example's forms", (browser) => {
+  it("counts the server's wait down on the button after a quick resend, on the code step and the form", async () => {
+    const page = await openApp(browser(), base);
+    const email = uniqueEmail("fay");
+    const fields = { email, username: uniqueUsername("fay"), name: "Fay" };
+    await fillSignUp(page, fields);
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+
+    // "Send a new code" at once: the server wants ~30 s, and the button shows that wait.
+    const refused = nextRetryAfter(page);
+    await page.getByRole("button", { name: "Send a new code" }).click();
+    const retryAfter = await refused;
+    const shown = await countdownOn(page, "Enter code");
+    expect(Math.abs(shown - retryAfter)).toBeLessThanOrEqual(2);
+    await page.screenshot({ path: `${SHOTS}/2c-resend-countdown.png` });
+    // It counts down: a second and a half later it shows less.
+    await page.waitForTimeout(1_500);
+    expect(await countdownOn(page, "Enter code")).toBeLessThan(shown);
+
+    // Back on the form, the same email again: the form's own button counts down too.
+    await page.getByRole("button", { name: "← Use another email" }).click();
+    const refusedAgain = nextRetryAfter(page);
+    await fillSignUp(page, fields);
+    expect(Math.abs((await countdownOn(page, "Create account")) - (await refusedAgain))).toBeLessThanOrEqual(2);
+    expect(await mailsTo(email)).toHaveLength(1);
+    await page.context().close();
+  });
+
+  it("counts the tries left on wrong codes, says a new code is needed after the last, and takes the new one", async () => {
+    const page = await openApp(browser(), base);
+    const email = uniqueEmail("gus");
+    await fillSignUp(page, { email, username: uniqueUsername("gus"), name: "Gus" });
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    const wrong = (await latestCode(base, email)) === "000000" ? "111111" : "000000";
+    const alert = page.getByRole("alert");
+
+    await enterCode(page, wrong);
+    await expect.poll(() => alert.textContent()).toBe("That code is not right. 2 tries left.");
+    await enterCode(page, wrong);
+    await expect.poll(() => alert.textContent()).toBe("That code is not right. 1 try left.");
+    await enterCode(page, wrong);
+    await expect
+      .poll(() => alert.textContent())
+      .toBe("That code is not right, and that was its last try: it no longer works. Send a new one.");
+    expect(await alert.getAttribute("data-tries-left")).toBe("0");
+    // No more trying: the main action is a new code.
+    const form = page.getByRole("form", { name: "Enter code" });
+    expect(await form.locator("button[type=submit]").count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/2d-code-dead.png` });
+
+    await form.getByRole("button", { name: "Send a new code" }).click();
+    await page.getByRole("status").filter({ hasText: "A new code is on its way." }).waitFor();
+    expect(await mailsTo(email)).toHaveLength(2);
+    await enterCode(page, await latestCode(base, email));
+    await expect(page.getByTestId("display-name").textContent()).resolves.toBe("Gus");
+    await page.context().close();
+  });
+
+  it("says so when Create account signs in to an account the email already had", async () => {
+    const email = uniqueEmail("hal");
+    const username = uniqueUsername("hal");
+    await signInOverHttp(base, email, { username, name: "Hal" });
+
+    const page = await openApp(browser(), base);
+    await fillSignUp(page, { email, username: uniqueUsername("hal_new"), name: "Hal New" });
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await enterCode(page, await latestCode(base, email));
+
+    // The existing profile, and a notice that survived the switch to it.
+    await expect(page.getByTestId("username").textContent()).resolves.toBe(`@${username}`);
+    expect(await page.getByTestId("sign-in-notice").textContent()).toBe(
+      "This email already had an account, so you were signed in to it. " +
+        "The username and display name you typed were not used.",
+    );
+    await page.screenshot({ path: `${SHOTS}/3b-existing-account.png` });
+    await page.context().close();
+  });
+
+  it("creates the account of an unknown email that signed in with the code it already has: one mail", async () => {
+    const page = await openApp(browser(), base);
+    const email = uniqueEmail("ida");
+    await page.getByRole("tab", { name: "Sign in" }).click();
+    const signIn = page.getByRole("form", { name: "Sign in" });
+    await signIn.getByLabel("Email").fill(email);
+    await signIn.getByRole("button", { name: "Send me a code" }).click();
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await enterCode(page, await latestCode(base, email));
+
+    // The right code, but no account: the create-account form, with the email and the code kept.
+    await page.getByRole("status").filter({ hasText: "no new mail is needed" }).waitFor();
+    const form = page.getByRole("form", { name: "Create account" });
+    expect(await form.getByLabel("Email").inputValue()).toBe(email);
+    const username = uniqueUsername("ida");
+    await form.getByLabel("Username").fill(username);
+    await form.getByLabel("Display name").fill("Ida");
+    await page.screenshot({ path: `${SHOTS}/1c-no-account-yet.png` });
+    await form.getByRole("button", { name: "Create account" }).click();
+
+    await expect(page.getByTestId("display-name").textContent()).resolves.toBe("Ida");
+    expect(await page.getByTestId("username").textContent()).toBe(`@${username}`);
+    expect(await page.getByTestId("sign-in-notice").count()).toBe(0);
+    expect(await mailsTo(email)).toHaveLength(1);
+    await page.context().close();
+  });
+});
