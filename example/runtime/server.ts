@@ -1,8 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { logRuntimeFailure } from "./log.js";
 
+/** Who sent a request: the address of the socket it came on, as a deployment sees the client. */
+export type RequestClient = { ip: string | null };
+
 /** A handler that answers a request, or `undefined` to let the next one try. */
-export type Route = (request: Request) => Promise<Response | undefined> | Response | undefined;
+export type Route = (
+  request: Request,
+  client: RequestClient,
+) => Promise<Response | undefined> | Response | undefined;
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -47,8 +53,9 @@ export function createRuntimeServer(origin: string, routes: Route[]) {
   return createServer(async (message, out) => {
     try {
       const request = await toRequest(message, origin);
+      const client = { ip: message.socket.remoteAddress ?? null };
       for (const route of routes) {
-        const response = await route(request);
+        const response = await route(request, client);
         if (response) return await send(response, out);
       }
       await send(new Response("Not Found", { status: 404 }), out);

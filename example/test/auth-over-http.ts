@@ -2,6 +2,7 @@
  * Signs people up and in against the running runtime the way the browser app does: over the
  * real Better Auth routes, with the code read from the dev mailbox and the session kept as a cookie.
  */
+import { fetchFrom, freshLoopbackAddress } from "./loopback-client.js";
 
 type Mail = { to: string; subject: string; otp: string; type: string; sentAt: number };
 
@@ -17,9 +18,12 @@ export async function latestCode(base: string, email: string): Promise<string> {
   return mail.otp;
 }
 
-/** POSTs JSON to a Better Auth route from the app's origin. */
+/**
+ * POSTs JSON to a Better Auth route from the app's origin, as a client of its own (a loopback
+ * address no other call used), so that tests sharing one runtime never share a per-IP budget.
+ */
 export function postAuth(base: string, route: string, body: unknown, cookie?: string) {
-  return fetch(`${base}/api/auth${route}`, {
+  return fetchFrom(freshLoopbackAddress())(`${base}/api/auth${route}`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: base, ...(cookie ? { cookie } : {}) },
     body: JSON.stringify(body),
