@@ -30,20 +30,26 @@ export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginC
     return { context: { body: withAddress(ctx, subject.email) } };
   });
 
-  // After the comparison: a right code forgives; a wrong one says how many tries the code has left.
+  // After the comparison: a right code forgives; a wrong one says how many tries the code has left;
+  // a code that can no longer be used lifts the wait for a new one.
   const settle = createAuthMiddleware(async (ctx) => {
     const returned = ctx.context.returned;
+    const subject = await subjectOf(ctx);
+    if (!subject) return;
+    const limits = plugin.limits();
     if (returned instanceof APIError) {
-      if (returned.body?.code !== "INVALID_OTP") return;
-      const subject = await subjectOf(ctx);
-      const code = subject && (await latestCode(ctx.context.adapter, subject.identifier));
-      if (!code) return;
-      const triesLeft = Math.max(0, allowedAttempts - triesOf(code.value));
+      const code = returned.body?.code;
+      if (code === "OTP_EXPIRED" || code === "TOO_MANY_ATTEMPTS") await limits.liftWait(subject);
+      if (code !== "INVALID_OTP") return;
+      const stored = await latestCode(ctx.context.adapter, subject.identifier);
+      if (!stored) return;
+      const triesLeft = Math.max(0, allowedAttempts - triesOf(stored.value));
+      if (triesLeft === 0) await limits.liftWait(subject);
       throw new APIError(returned.status, { ...returned.body, triesLeft }, returned.headers);
     }
     if (returned instanceof Error || (returned instanceof Response && !returned.ok)) return;
-    const subject = await subjectOf(ctx);
-    if (subject) await plugin.limits().forgiveFailures(subject);
+    await limits.forgiveFailures(subject);
+    if (routeOf(ctx, routes)?.consumes) await limits.liftWait(subject);
   });
 
   return {

@@ -96,19 +96,18 @@ export function requestLimits(
     spendIp: async (ip: string | null) => (ip ? await spendOrRefuse(sendsPerIp(ip), rateLimited) : undefined),
 
     /**
-     * The wait since the last code and the mailbox's budget for this purpose. The wait holds only
-     * while the previous code can still be used (`previousCodeLive`, read in this transaction).
+     * The wait since the mailbox's last code for this purpose, then the mailbox's budget. The wait
+     * is lifted early where the last code ends: used, out of tries, expired, or never mailed.
      */
-    async spendMailbox(subject: LimitSubject, previousCodeLive: () => Promise<boolean>) {
-      const wait = await spend(resendWait(subject));
-      if (!wait.ok) {
-        if (await previousCodeLive()) return rateLimited(wait.retryAfter);
-        // The previous code was used, expired, ran out of tries or never left: the wait starts anew.
-        await reset(resendWait(subject));
-        await spend(resendWait(subject));
-      }
-      return await spendOrRefuse(sendsPerEmail(subject), rateLimited);
+    async spendMailbox(subject: LimitSubject) {
+      return (
+        (await spendOrRefuse(resendWait(subject), rateLimited)) ??
+        (await spendOrRefuse(sendsPerEmail(subject), rateLimited))
+      );
     },
+
+    /** Lifts the wait once the mailbox's code can no longer be used: asking again is fair. */
+    liftWait: (subject: LimitSubject) => reset(resendWait(subject)),
 
     /** Gives back what a send spent when its mail did not leave, and lifts the wait. */
     async refundSend(subject: LimitSubject) {

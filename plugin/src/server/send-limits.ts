@@ -7,7 +7,6 @@ import type { PluginContext } from "./plugin-context.js";
 import { routeOf } from "./route-gate.js";
 import { invalidSignUpParams, usernameTakenError } from "./sign-up-errors.js";
 import type { OtpStore } from "./otp-storage.js";
-import { isLive, latestCode } from "./stored-code.js";
 
 /** Whether `username` belongs to a user other than `self`. */
 export async function usernameTaken(ctx: Pick<HookEndpointContext, "context">, username: unknown, self?: string) {
@@ -24,12 +23,13 @@ export async function usernameTaken(ctx: Pick<HookEndpointContext, "context">, u
  * 1. the address (and sign-up fields sent early) must be valid: bad input spends nothing;
  * 2. the client IP's budget is spent, so that even a probe of a username pays for it;
  * 3. a taken username answers `USERNAME_TAKEN` (no code, no mail);
- * 4. the wait since the last code and the mailbox's budget for this purpose are spent;
+ * 4. the wait since the mailbox's last code and its budget for this purpose are spent (aliases of
+ *    one mailbox share them);
  * 5. earlier codes for this mailbox and purpose are deleted: only the new one can be used.
  * Parallel sends for one mailbox are serialised by Convex: one passes the wait, the others get 429.
  */
 export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginContext<Fields>, store: OtpStore) {
-  const { fields, allowedAttempts, expiresIn, routes } = plugin.options;
+  const { fields, expiresIn, routes } = plugin.options;
   const onSendRoute = (ctx: HookEndpointContext) => routeOf(ctx, routes)?.kind === "send";
 
   const spend = createAuthMiddleware(async (ctx) => {
@@ -46,9 +46,7 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
     const refusal = await limits.spendIp(subject.ip);
     if (refusal) throw refusal;
     if (parsed?.success && (await usernameTaken(ctx, parsed.data[USERNAME_FIELD]))) throw usernameTakenError();
-    const previousCodeLive = async () =>
-      isLive(await latestCode(ctx.context.adapter, subject.identifier), allowedAttempts);
-    const waiting = await limits.spendMailbox(subject, previousCodeLive);
+    const waiting = await limits.spendMailbox(subject);
     if (waiting) throw waiting;
     await ctx.context.internalAdapter.deleteVerificationByIdentifier(subject.identifier);
     return { context: { body: withAddress(ctx, subject.email) } };
