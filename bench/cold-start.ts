@@ -3,14 +3,18 @@ import * as esbuild from "esbuild";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { AppBundle } from "./bundle.js";
 import type { SetupName } from "./setups.js";
 import { median } from "./stats.js";
 
 /** Timings of one cold start, in milliseconds. */
 export type ColdStart = {
-  /** Loading (parsing and evaluating) the HTTP bundle. */
+  /** Loading (parsing and evaluating) the HTTP entry and the chunks it imports statically. */
   loadMs: number;
-  /** The first request, `send-verification-otp`: the loads above and the adapter's, and the answer. */
+  /**
+   * The first request, `send-verification-otp`: the load above, the modules it calls (the auth
+   * mutation's, the component's adapter), the answer, and on a fresh deployment the JWT key.
+   */
   firstRequestMs: number;
   /** The same request once everything is loaded, for comparison. */
   warmRequestMs: number;
@@ -35,16 +39,22 @@ export async function buildColdStartChild(outDir: string): Promise<string> {
   return outfile;
 }
 
+/** The bundled folders a deployment loads from: the app's and its components'. */
+export type DeployedBundles = { app: AppBundle; betterAuth: AppBundle; rateLimiter: AppBundle };
+
 /** Starts `runs` fresh processes and returns the median of each timing. */
 export function measureColdStart(
   child: string,
   setup: SetupName,
-  bundles: { http: string; adapter: string },
+  bundles: DeployedBundles,
   runs: number,
 ): ColdStart {
   const samples: ColdStart[] = [];
+  const folders = Object.fromEntries(
+    Object.entries(bundles).map(([name, bundle]) => [name, { dir: bundle.outDir, entries: bundle.entries }]),
+  );
   for (let run = 0; run < runs; run++) {
-    const output = execFileSync(process.execPath, [child, setup, bundles.http, bundles.adapter], {
+    const output = execFileSync(process.execPath, [child, setup, JSON.stringify(folders)], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
       timeout: 60_000,

@@ -3,12 +3,9 @@
  * the rows a real sign-up leaves: the component's `user` and `session`, and on the plugin setup the
  * user's `username` and the app's profile and onboarding marker.
  */
-import type { GenericDataModel, GenericMutationCtx } from "convex/server";
 import type { MutationCtx } from "../convex/_generated/server.js";
 import { runInComponent } from "convex-otp-onboarding/test";
 import type { Setup } from "./setups.js";
-
-
 
 const BATCH = 1000;
 

@@ -31,7 +31,10 @@ export type SetupName = keyof typeof apps;
 /** The folder of a backend's Convex functions. */
 export const appDir = (name: SetupName) => apps[name].dir;
 
-/** A fresh backend: its convex-test instance, the test kit over its routes, and its call log. */
+/**
+ * A fresh backend: its convex-test instance, the test kit over its routes, `fetch` (counted, for
+ * requests the kit has no helper for), and its call log.
+ */
 export function startSetup(name: SetupName) {
   const { dir, schema, authSchema } = apps[name];
   const log = new CallLog();
@@ -49,7 +52,7 @@ export function startSetup(name: SetupName) {
     modules: moduleMap(join(dir, "betterAuth")),
     captureMail: false,
   });
-  return { name, t, auth, log };
+  return { name, t, auth, fetch: counted.fetch, log };
 }
 
 /** One running backend. */
