@@ -45,14 +45,33 @@ function withForwardedHeaders(request: Request): Headers {
 const answer = (error: APIError) => fromAuthResponse(errorResponse(error));
 
 /**
+ * What the routes read of the app's auth options, once: they do not depend on the request, and
+ * Better Auth proper runs only in the auth mutation.
+ */
+function registrationOf(createAuth: CreateAuth) {
+  const auth = createAuth({});
+  return {
+    plugin: otpPluginOptions(auth),
+    basePath: auth.options.basePath ?? "/api/auth",
+    authOptions: auth.options,
+  };
+}
+type Registration = ReturnType<typeof registrationOf>;
+
+/**
  * One request to `/api/auth/*`, as an outsider may send it. Closed routes answer 404; bodies are
  * bounded and only declared keys pass; then the request's database work runs in the auth mutation,
  * and its mail leaves from here once that has committed.
  */
-async function serveAuthRequest(ctx: GenericActionCtx<any>, request: Request, options: OtpRoutesOptions) {
-  const auth = options.createAuth(ctx);
-  const plugin = otpPluginOptions(auth);
-  const basePath = auth.options.basePath ?? "/api/auth";
+async function serveAuthRequest(
+  ctx: GenericActionCtx<any>,
+  request: Request,
+  options: OtpRoutesOptions,
+  registration: Registration,
+) {
+  const { plugin, basePath } = registration;
+  // Better Auth itself runs in the mutation; here only for what an action must do (keys).
+  const auth = () => options.createAuth(ctx);
   const url = new URL(request.url);
   const path = url.pathname.slice(basePath.length);
 
@@ -70,9 +89,9 @@ async function serveAuthRequest(ctx: GenericActionCtx<any>, request: Request, op
   if (unknown) return answer(unknown);
 
   // The JWT's public keys are read by Convex itself; they may need a key made, which only an action can.
-  if (route.kind === "keys") return await auth.handler(request);
+  if (route.kind === "keys") return await auth().handler(request);
 
-  const ip = await clientIp(ctx, request, auth.options);
+  const ip = await clientIp(ctx, request, registration.authOptions);
   const otp = randomCode(plugin.otpLength);
   const call: AuthRequestArgs["op"] = {
     kind: "request",
@@ -98,7 +117,7 @@ async function serveAuthRequest(ctx: GenericActionCtx<any>, request: Request, op
   let result = await run();
   if (result && "signingKeyMissing" in result) {
     // The deployment's first JWT: make its signing key here, since a mutation cannot create keys.
-    await auth.handler(new Request(new URL(`${basePath}/convex/jwks`, url), { method: "GET" }));
+    await auth().handler(new Request(new URL(`${basePath}/convex/jwks`, url), { method: "GET" }));
     result = await run();
   }
   if (result instanceof Response) return result;
@@ -137,8 +156,9 @@ async function serveAuthRequest(ctx: GenericActionCtx<any>, request: Request, op
  * ```
  */
 export function registerOtpRoutes(http: HttpRouter, options: OtpRoutesOptions) {
-  const basePath = options.createAuth({}).options.basePath ?? "/api/auth";
-  const handler = httpActionGeneric((ctx, request) => serveAuthRequest(ctx, request, options));
+  const registration = registrationOf(options.createAuth);
+  const { basePath } = registration;
+  const handler = httpActionGeneric((ctx, request) => serveAuthRequest(ctx, request, options, registration));
   http.route({ pathPrefix: `${basePath}/`, method: "GET", handler });
   http.route({ pathPrefix: `${basePath}/`, method: "POST", handler });
   if (!http.lookup("/.well-known/openid-configuration", "GET")) {
