@@ -123,6 +123,18 @@ describe("sending codes", { timeout: 30_000 }, () => {
 });
 
 describe("what a send spends", { timeout: 30_000 }, () => {
+  it("charges every username check to the caller's IP: 30 probes an hour, taken or not", async () => {
+    const { auth } = setup();
+    await auth.signUp({ email: "ann@example.com", username: "ann" });
+    const prober = auth.fromIp("203.0.113.66");
+    for (let i = 0; i < 30; i++) {
+      const probe = await prober.sendOtp(`probe${i}@example.com`, { username: i % 2 ? "ann" : `free${i}` });
+      expect(probe.status).toBe(i % 2 ? 409 : 200);
+    }
+    const refused = await prober.sendOtp("probe30@example.com", { username: "ann" });
+    expect(await json(refused)).toMatchObject({ code: "RATE_LIMITED" });
+  });
+
   it("spends no send budget on a mail that did not leave: twelve failed sends, then the next one is sent", async () => {
     const { auth, written } = setup();
     vi.spyOn(console, "error").mockImplementation(() => {});

@@ -2,17 +2,20 @@
  * The reference app's sign-up and profile rules: one Zod schema that the server plugin, the
  * Convex functions and the example's forms all import.
  */
+import { visibleText } from "convex-otp-onboarding/client";
 import * as z from "zod";
 
-/** A display name: what others see. Used for `name` at sign-up and `displayName` on the profile. */
-export const displayName = z
-  .string()
+/**
+ * A display name: what others see. Used for `name` at sign-up and `displayName` on the profile.
+ * Text a person can read: no control or format characters (zero-width, direction overrides).
+ */
+export const displayName = visibleText()
   .trim()
   .min(1, { error: "Enter a display name" })
   .max(50, { error: "Use at most 50 characters" });
 
-/** A short bio on the profile. */
-export const bio = z.string().trim().max(160, { error: "Use at most 160 characters" });
+/** A short bio on the profile; line breaks are fine, other control and format characters are not. */
+export const bio = visibleText({ multiline: true }).trim().max(160, { error: "Use at most 160 characters" });
 
 /** A username: unique, 3–20 lowercase letters, digits or underscores. */
 export const username = z

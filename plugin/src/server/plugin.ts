@@ -109,7 +109,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
                 },
               },
             },
-            user: { create: { before: nameRule(resolved.fields) } },
+            user: { create: { before: nameRule(resolved.fields) }, update: { before: nameRule(resolved.fields) } },
           },
         },
       };

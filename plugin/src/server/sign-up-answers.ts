@@ -26,11 +26,12 @@ function issuesOf(refusal: APIError, parsedIssues: SignUpIssue[]): SignUpIssue[]
  */
 export function signUpAnswers<Fields extends SignUpFieldsSchema>(fields: Fields) {
   const refusalOf = (ctx: HookEndpointContext, partial: boolean) => {
+    const withEmail = !partial;
     const returned = ctx.context.returned;
     if (!(returned instanceof APIError)) return undefined;
     const code = (returned.body as { code?: unknown } | undefined)?.code;
     if (typeof code !== "string" || !FIELD_REFUSALS.has(code)) return undefined;
-    const parsed = parseSignUp(fields, asRecord(ctx.body), { partial });
+    const parsed = parseSignUp(fields, asRecord(ctx.body), { partial, withEmail });
     return invalidSignUpParams(issuesOf(returned, parsed.success ? [] : parsed.issues));
   };
   return [
@@ -52,13 +53,14 @@ export function signUpAnswers<Fields extends SignUpFieldsSchema>(fields: Fields)
 }
 
 /**
- * Better Auth's `user.create.before` hook for the one sign-up field it keeps apart, `name`: the same
- * Zod rule and readable text as the others. An empty name is no name (Better Auth writes `""`).
+ * Better Auth's `user.create.before` and `user.update.before` hook for the one sign-up field it
+ * keeps apart, `name`: the same Zod rule and readable text as the others, on every write of it. An
+ * empty name at sign-up is no name (Better Auth writes `""`).
  */
 export function nameRule(fields: SignUpFieldsSchema) {
   const schema = fields.shape["name"] as z.ZodType | undefined;
   return async (user: { name?: string } & Record<string, unknown>) => {
-    if (!schema) return;
+    if (!schema || !Object.hasOwn(user, "name")) return;
     const given = user.name === "" ? undefined : user.name;
     const hidden = typeof given === "string" ? textIssue(given) : undefined;
     const parsed = schema.safeParse(given);

@@ -65,20 +65,21 @@ export function hiddenTextIssues(fields: SignUpFieldsSchema, values: Record<stri
 
 /**
  * Validates the email and the sign-up fields of a request body: the Zod schema, and readable text.
- * `partial` checks only the fields that are present (an early check before the code is sent).
- * One issue per field at most.
+ * `partial` checks only the fields that are present (an early check before the code is sent);
+ * `withEmail: false` leaves the email out (a profile update). One issue per field at most.
  */
 export function parseSignUp(
   fields: SignUpFieldsSchema,
   body: Record<string, unknown>,
-  { partial }: { partial: boolean },
+  { partial, withEmail = true }: { partial: boolean; withEmail?: boolean },
 ): ParsedSignUp {
-  const schema = (partial ? fields.partial() : fields).extend({ email: emailSchema });
+  const present = partial ? fields.partial() : fields;
+  const schema = withEmail ? present.extend({ email: emailSchema }) : present;
   const result = schema.safeParse(body);
   const hidden = hiddenTextIssues(fields, body);
   if (result.success && hidden.length === 0) {
-    const { email, ...data } = result.data as { email: string } & Record<string, unknown>;
-    return { success: true, email, data };
+    const { email, ...data } = result.data as { email?: string } & Record<string, unknown>;
+    return { success: true, email: email ?? "", data };
   }
   // The schema's own messages first; unreadable text only where the schema found nothing wrong.
   const zodIssues = result.success ? [] : toSignUpIssues(result.error);

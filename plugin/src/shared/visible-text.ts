@@ -11,7 +11,8 @@ const VISIBLE = /[^\p{White_Space}\p{Z}\p{Cc}\p{Cf}]/u;
 export function textIssue(value: string, { multiline = false } = {}): string | undefined {
   const hidden = multiline ? CONTROL_OR_FORMAT_BUT_LINE_BREAKS : CONTROL_OR_FORMAT;
   if (hidden.test(value)) return "Use visible characters only";
-  if (value.length > 0 && !VISIBLE.test(value)) return "Use at least one visible character";
+  // Blank text is the schema's to judge (its own `min`, after `trim`).
+  if (value.trim().length > 0 && !VISIBLE.test(value)) return "Use at least one visible character";
   return undefined;
 }
 

@@ -1,0 +1,108 @@
+/**
+ * Input an outsider controls, bounded before anything reaches Better Auth: body size and depth,
+ * the keys each route declares, and text that a person can read.
+ */
+import { describe, expect, it } from "vitest";
+import { api } from "./_generated/api";
+import { json, setup } from "./test.setup";
+
+const SIGN_IN = "/sign-in/email-otp";
+
+/** Posts `raw` exactly as given. */
+function postRaw(t: ReturnType<typeof setup>["t"], path: string, raw: string, headers: Record<string, string> = {}) {
+  return t.fetch(`/api/auth${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: process.env["SITE_URL"]!, ...headers },
+    body: raw,
+  });
+}
+
+describe("bounded, known input", { timeout: 60_000 }, () => {
+  it("answers a 5 000-deep body with a JSON 400 that carries a code", async () => {
+    const { t, written } = setup();
+    const deep = `{"email":"ann@example.com","type":"sign-in","x":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    const response = await postRaw(t, "/email-otp/send-verification-otp", deep);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toMatchObject({ code: "INVALID_BODY" });
+    expect((await written()).codes).toEqual([]);
+  });
+
+  it("answers a 10 MB email with 413 before storing or mailing anything", async () => {
+    const { t, auth, written } = setup();
+    const huge = `${"a".repeat(10_000_000)}@example.com`;
+    const response = await postRaw(t, "/email-otp/send-verification-otp", JSON.stringify({ email: huge, type: "sign-in" }));
+    expect(response.status).toBe(413);
+    expect(await json(response)).toMatchObject({ code: "BODY_TOO_LARGE" });
+    expect((await written()).codes).toEqual([]);
+    expect(auth.outbox).toEqual([]);
+  });
+
+  it("refuses an email longer than 254 characters as a field issue", async () => {
+    const { auth } = setup();
+    const long = `${"a".repeat(250)}@example.com`;
+    const response = await auth.sendOtp(long);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toMatchObject({
+      code: "INVALID_SIGNUP_PARAMS",
+      issues: [{ path: "email", message: "Use at most 254 characters" }],
+    });
+  });
+
+  it("refuses an undeclared key next to the right code before the code is touched, and the code still works", async () => {
+    const { auth, written } = setup();
+    await auth.sendOtp("ann@example.com");
+    const otp = auth.lastOtp("ann@example.com");
+    const refused = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann", userId: "x" });
+    expect(refused.status).toBe(400);
+    expect(await json(refused)).toMatchObject({ code: "UNKNOWN_FIELD", fields: ["userId"] });
+    expect((await written()).users).toEqual([]);
+    const ok = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
+    expect(ok.status).toBe(200);
+  });
+
+  it("does not let update-user write an image, however it is sent", async () => {
+    const { auth, inAuthComponent } = setup();
+    const ann = await auth.signUp({ email: "ann@example.com", username: "ann" });
+    const bearer = { authorization: `Bearer ${ann.token}` };
+    for (const image of ["javascript:alert(1)", `https://example.com/${"x".repeat(5_000_000)}.png`]) {
+      const response = await auth.post("/update-user", { image }, bearer);
+      expect(response.status === 400 || response.status === 413).toBe(true);
+      expect((await json(response)).code).toMatch(/^(UNKNOWN_FIELD|BODY_TOO_LARGE)$/);
+    }
+    const [user] = await inAuthComponent((ctx) => ctx.db.query("user").collect());
+    expect(user.image ?? null).toBeNull();
+    const session = await json(await auth.get("/get-session", bearer));
+    expect(session.user.image ?? null).toBeNull();
+  });
+
+  it("refuses names of zero-width characters and direction overrides, at sign-up and on update", async () => {
+    const { auth, written } = setup();
+    await auth.sendOtp("ann@example.com");
+    const otp = auth.lastOtp("ann@example.com");
+    for (const name of ["\u200B\u200B\u200B", "Ann\u202Eeil", "\u2060"]) {
+      const response = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann", name });
+      expect(await json(response)).toMatchObject({ code: "INVALID_SIGNUP_PARAMS", issues: [{ path: "name" }] });
+    }
+    const username = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann\u200B" });
+    expect(await json(username)).toMatchObject({ code: "INVALID_SIGNUP_PARAMS", issues: [{ path: "username" }] });
+    expect((await written()).users).toEqual([]);
+
+    const ann = await auth.signUp({ email: "bob@example.com", username: "bob" });
+    const update = await auth.post("/update-user", { name: "Bob\u202E" }, { authorization: `Bearer ${ann.token}` });
+    expect(await json(update)).toMatchObject({ code: "INVALID_SIGNUP_PARAMS", issues: [{ path: "name" }] });
+  });
+
+  it("refuses profile text of control and format characters, and keeps line breaks in a bio", async () => {
+    const { auth } = setup();
+    const ann = await auth.signUp({ email: "ann@example.com", username: "ann" });
+    const profile = (await ann.as.query(api.profiles.me, {}))!;
+    await expect(
+      ann.as.mutation(api.profiles.update, { profileId: profile._id, displayName: "\u200B\u200C" }),
+    ).rejects.toMatchObject({ data: { code: "INVALID_SIGNUP_PARAMS" } });
+    await expect(
+      ann.as.mutation(api.profiles.update, { profileId: profile._id, bio: "hi\u0007there" }),
+    ).rejects.toMatchObject({ data: { code: "INVALID_SIGNUP_PARAMS" } });
+    await ann.as.mutation(api.profiles.update, { profileId: profile._id, bio: "Line one\nLine two" });
+    expect((await ann.as.query(api.profiles.me, {}))?.bio).toBe("Line one\nLine two");
+  });
+});
