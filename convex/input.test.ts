@@ -69,7 +69,7 @@ describe("bounded, known input", { timeout: 60_000 }, () => {
       expect(response.status === 400 || response.status === 413).toBe(true);
       expect((await json(response)).code).toMatch(/^(UNKNOWN_FIELD|BODY_TOO_LARGE)$/);
     }
-    const [user] = await inAuthComponent((ctx) => ctx.db.query("user").collect());
+    const [user] = await inAuthComponent<{ image?: string | null }[]>((ctx) => ctx.db.query("user").collect());
     expect(user.image ?? null).toBeNull();
     const session = await json(await auth.get("/get-session", bearer));
     expect(session.user.image ?? null).toBeNull();
