@@ -33,4 +33,22 @@ describe("what a deployment refuses inside queries and mutations", () => {
     expect(made).toEqual([false]);
     expect(ann.token).toBeTruthy();
   });
+
+  it("makes codes and session tokens in the HTTP action: a mutation's seeded randomness never becomes a secret", async () => {
+    const { auth, inAuthComponent } = setup();
+    // Inside a mutation, randomness as predictable as it gets: all zeros.
+    const getRandomValues = crypto.getRandomValues.bind(crypto);
+    vi.spyOn(crypto, "getRandomValues").mockImplementation(<T extends ArrayBufferView | null>(array: T): T => {
+      if (insideTransaction() && array) new Uint8Array(array.buffer).fill(0);
+      else getRandomValues(array as ArrayBufferView<ArrayBuffer>);
+      return array;
+    });
+    const ann = await auth.signUp({ email: "ann@example.com", username: "ann" });
+    const bob = await auth.signUp({ email: "bob@example.com", username: "bob" });
+    expect(ann.token).not.toBe(bob.token);
+    expect(new Set(ann.token)).not.toEqual(new Set([ann.token[0]]));
+    expect(auth.lastOtp("ann@example.com")).not.toBe(auth.lastOtp("bob@example.com"));
+    const sessions = await inAuthComponent<{ token: string }[]>((ctx) => ctx.db.query("session").collect());
+    expect(sessions.map((session) => session.token).sort()).toEqual([ann.token, bob.token].sort());
+  });
 });
