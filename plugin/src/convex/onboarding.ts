@@ -76,24 +76,24 @@ export type OnboardingOptions<DataModel extends GenericDataModel, User extends O
    * `upgrade` so that the backfill brings earlier users up to date.
    * @default 1
    */
-  version?: number;
+  version?: number | undefined;
   /**
    * Brings a user onboarded at an older version up to `version`. Without it the backfill leaves
    * such users at their version (and counts them as skipped).
    * @default undefined
    */
-  upgrade?: UpgradeStep<DataModel, User>;
+  upgrade?: UpgradeStep<DataModel, User> | undefined;
   /**
    * Run on every change of an onboarded user (`user.onUpdate`), e.g. to mirror a new name. They
    * never re-run onboarding.
    * @default []
    */
-  sync?: SyncStep<DataModel, User>[];
+  sync?: SyncStep<DataModel, User>[] | undefined;
   /**
    * Run when a user is deleted (`user.onDelete`), before the once-marker is removed.
    * @default []
    */
-  cleanup?: CleanupStep<DataModel, User>[];
+  cleanup?: CleanupStep<DataModel, User>[] | undefined;
 };
 
 /** What {@link defineOnboarding}'s `onboard` did for one user. */

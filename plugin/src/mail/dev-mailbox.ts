@@ -17,19 +17,19 @@ export type DevMailboxOptions = {
    * (`NODE_ENV=production`).
    * @default false
    */
-  printCodes?: boolean;
+  printCodes?: boolean | undefined;
   /**
    * Log each mail's full address instead of a masked one (`a***@example.com`), so that `ann@` and
    * `anna@` can be told apart in a development terminal. Never in production (`NODE_ENV=production`).
    * @default false
    */
-  logAddresses?: boolean;
+  logAddresses?: boolean | undefined;
   /**
    * Keep codes on a Convex deployment too. There nobody can open the mailbox, so by default a
    * send there fails with `OTP_DELIVERY_FAILED` and says why, rather than dropping the code.
    * @default false
    */
-  allowOnDeployment?: boolean;
+  allowOnDeployment?: boolean | undefined;
 };
 
 const env = (): Record<string, string | undefined> =>

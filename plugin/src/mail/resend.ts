@@ -14,27 +14,27 @@ export type ResendSenderOptions = {
    * Where replies go.
    * @default none (replies go to `from`)
    */
-  replyTo?: string;
+  replyTo?: string | undefined;
   /**
    * Changes the subject or bodies; receives the mail and the default message.
    * @default the plugin's message (`otpMessage`)
    */
-  message?: OtpMessageOverride;
+  message?: OtpMessageOverride | undefined;
   /**
    * Milliseconds one attempt may take before it is abandoned.
    * @default 5000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Milliseconds to wait before the one retry of a transient failure (timeout, network, 429, 5xx).
    * @default 250
    */
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
   /**
    * The Resend API's address.
    * @default process.env.RESEND_BASE_URL, else "https://api.resend.com" (read by the SDK)
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 };
 
 /** The outcome of one attempt that did not deliver. */

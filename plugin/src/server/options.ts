@@ -19,32 +19,32 @@ export type OtpLimits = {
    * or when its mail could not be sent.
    * @default 30
    */
-  resendAfter?: number;
+  resendAfter?: number | undefined;
   /**
    * Codes sent to one mailbox for one purpose (a token bucket: a burst of `max`, refilled at
    * `max` per `window`). Aliases count as one mailbox (`ann+x@`, dots at Gmail).
    * @default { max: 10, window: 3600 }
    */
-  sendsPerEmail?: Budget;
+  sendsPerEmail?: Budget | undefined;
   /**
    * Codes requested from one client IP, across mailboxes (a token bucket). An early username
    * check spends it too. Skipped when the IP is unknown.
    * @default { max: 30, window: 3600 }
    */
-  sendsPerIp?: Budget;
+  sendsPerIp?: Budget | undefined;
   /**
    * Wrong codes for one mailbox from one client IP, across codes. Once spent, that IP's
    * verifications for the mailbox answer `TOO_MANY_ATTEMPTS` until the window, which opens at the
    * first failure, has passed; the owner signing in from elsewhere is not affected.
    * @default { max: 10, window: 3600 }
    */
-  failuresPerEmailAndIp?: Budget;
+  failuresPerEmailAndIp?: Budget | undefined;
   /**
    * Wrong codes for one mailbox from anywhere: the ceiling a guesser who rotates IPs still meets
    * (NIST SP 800-63B: at most 100 consecutive failures). A successful sign-in resets it.
    * @default { max: 100, window: 86400 }
    */
-  failuresPerEmail?: Budget;
+  failuresPerEmail?: Budget | undefined;
 };
 
 /** The limits with their defaults applied. */
@@ -75,43 +75,43 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
   /** The rate limiter component that keeps the abuse limits: `components.rateLimiter`. */
   rateLimiter: ComponentApi<string | undefined>;
   /** How tight the abuse limits are; every one has a safe default. */
-  limits?: OtpLimits;
+  limits?: OtpLimits | undefined;
   /**
    * Routes served beyond the sign-in flow; every other one answers 404. Each goes through the same
    * one-transaction path, limits and tries as sign-in.
    * @default []
    */
-  routes?: OptionalRoute[];
+  routes?: OptionalRoute[] | undefined;
   /**
    * The app's name, shown in the mails.
    * @default "Convex app"
    */
-  appName?: string;
+  appName?: string | undefined;
   /**
    * Digits per code.
    * @default 6
    */
-  otpLength?: number;
+  otpLength?: number | undefined;
   /**
    * Seconds a code stays valid.
    * @default 300
    */
-  expiresIn?: number;
+  expiresIn?: number | undefined;
   /**
    * Wrong tries allowed per code; after that even the right code is refused (`TOO_MANY_ATTEMPTS`).
    * @default 3
    */
-  allowedAttempts?: number;
+  allowedAttempts?: number | undefined;
   /**
    * How codes are kept at rest.
    * @default "keyed-hash"
    */
-  storage?: OtpStorage;
+  storage?: OtpStorage | undefined;
   /**
    * Refuse codes for unknown emails instead of creating the user (sign-in only apps).
    * @default false
    */
-  disableSignUp?: boolean;
+  disableSignUp?: boolean | undefined;
 };
 
 /** The options with every default applied, resolved once per plugin instance. */

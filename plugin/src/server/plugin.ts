@@ -37,6 +37,9 @@ const typedSignInEndpoint = <Fields extends SignUpFieldsSchema>(fields: Fields) 
     async (ctx) => ctx.json({ token: "", user: {} as User }),
   );
 
+/** What a plugin's `init` hands back to Better Auth, as Better Auth types it. */
+type PluginInit = ReturnType<NonNullable<BetterAuthPlugin["init"]>>;
+
 /**
  * Passwordless sign-up by email code, with Zod-validated sign-up fields. Configures Better Auth's
  * `emailOTP` (it replaces that plugin: do not add both). Every request it serves runs in one Convex
@@ -85,7 +88,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
 
   return {
     id: "otp-onboarding",
-    init(ctx) {
+    init(ctx): PluginInit {
       otpStore.bind(ctx);
       // Better Auth's own limiter counts in the memory of one Convex isolate, keyed by a header
       // Convex does not set: the limits above replace it on every route the plugin serves.

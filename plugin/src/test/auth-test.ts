@@ -30,18 +30,18 @@ export type AuthTestOptions = {
    * The component's name in `convex.config.ts`.
    * @default "betterAuth"
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The rate limiter component's name in `convex.config.ts`.
    * @default "rateLimiter"
    */
-  rateLimiterName?: string;
+  rateLimiterName?: string | undefined;
   /**
    * Capture codes in `outbox` instead of handing them to the configured sender. Turn it off to
    * test a sender itself.
    * @default true
    */
-  captureMail?: boolean;
+  captureMail?: boolean | undefined;
 };
 
 /** A failed step of `signUp`/`signIn`: carries the route's HTTP status and error code. */
