@@ -56,7 +56,8 @@ export default defineConfig(
       "@typescript-eslint/no-unnecessary-type-assertion": "off",
       // `const { username: _, ...rest } = fields` is how a field is left out.
       "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
-      // React calls async event handlers and drops the promise; each handler catches its errors.
+      // React drops the promise an async event handler returns; the handlers here settle their
+      // own failures (Better Auth's client answers errors as values; Profile catches).
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
     },
   },
@@ -77,8 +78,8 @@ export default defineConfig(
     },
   },
   {
-    // Better Auth's tables as its generator writes them: its Convex adapter picks an index by the
-    // name of the field it queries, so `expiresAt` beside `expiresAt_userId` is not redundant.
+    // Better Auth's tables as its generator writes them. Its adapter needs `expiresAt` beside
+    // `expiresAt_userId`: a query sorted by createdAt takes only an index of exactly its fields.
     files: ["**/betterAuth/schema.ts"],
     rules: { "@convex-dev/no-duplicate-indexes": "off" },
   },
