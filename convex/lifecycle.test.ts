@@ -55,7 +55,7 @@ describe("changes to a user", () => {
   });
 
   it("a display name the owner chose stays when the name changes", async () => {
-    const { t, auth } = setup();
+    const { auth } = setup();
     const ann = await auth.signUp({ email: "ann@example.com", username: "ann", name: "Ann" });
     const profile = (await ann.as.query(api.profiles.me, {}))!;
     await ann.as.mutation(api.profiles.update, { profileId: profile._id, displayName: "Annie" });

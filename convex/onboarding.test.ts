@@ -49,7 +49,7 @@ describe("onboarding that fails", () => {
     const failed = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
     expect(failed.status).toBe(409);
 
-    await t.run((ctx) => ctx.db.delete(stray));
+    await t.run((ctx) => ctx.db.delete("profiles", stray));
     const retried = await auth.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
     expect(retried.status).toBe(200);
     const { users, profiles, markers } = await written();

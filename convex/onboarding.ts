@@ -64,7 +64,7 @@ async function scheduleWelcome(
 async function recordDisplayNameChoice(ctx: MutationCtx, user: AuthUser, fromVersion: number) {
   const profile = await profileOf(ctx, user);
   if (fromVersion < 2 && profile && profile.displayNameEdited === undefined) {
-    await ctx.db.patch(profile._id, { displayNameEdited: displayNameEdited(profile, user) });
+    await ctx.db.patch("profiles", profile._id, { displayNameEdited: displayNameEdited(profile, user) });
   }
 }
 
@@ -78,12 +78,12 @@ async function mirrorUser(ctx: MutationCtx, user: AuthUser, previous: AuthUser) 
   if (!displayNameEdited(profile, previous) && profile.displayName !== defaultDisplayName(user)) {
     changes.displayName = defaultDisplayName(user);
   }
-  if (Object.keys(changes).length > 0) await ctx.db.patch(profile._id, changes);
+  if (Object.keys(changes).length > 0) await ctx.db.patch("profiles", profile._id, changes);
 }
 
 async function deleteProfile(ctx: MutationCtx, user: AuthUser) {
   const profile = await profileOf(ctx, user);
-  if (profile) await ctx.db.delete(profile._id);
+  if (profile) await ctx.db.delete("profiles", profile._id);
 }
 
 export const onboarding = defineOnboarding<DataModel, AuthUser>({

@@ -46,7 +46,7 @@ describe("profiles: owner-only access", () => {
         .catch((e: unknown) => e);
       expect(isOnboardingError(error) && error.data.code).toBe("FORBIDDEN");
     }
-    const stored = await t.run((ctx) => ctx.db.get(annProfile._id));
+    const stored = await t.run((ctx) => ctx.db.get("profiles", annProfile._id));
     expect(stored).toEqual(annProfile);
   });
 

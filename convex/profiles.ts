@@ -32,7 +32,7 @@ export const me = userQuery({
 export const get = userQuery({
   args: { profileId: v.id("profiles") },
   returns: v.union(profileValidator, v.null()),
-  handler: async (ctx, { profileId }) => await ctx.db.get(profileId),
+  handler: async (ctx, { profileId }) => await ctx.db.get("profiles", profileId),
 });
 
 /**
@@ -53,7 +53,7 @@ export const update = userMutation({
     }
     // A chosen display name no longer follows the user's name.
     const edited = parsed.data.displayName === undefined ? {} : { displayNameEdited: true };
-    await ctx.db.patch(profileId, { ...parsed.data, ...edited });
+    await ctx.db.patch("profiles", profileId, { ...parsed.data, ...edited });
     return null;
   },
 });

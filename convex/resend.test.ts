@@ -1,6 +1,6 @@
 // @vitest-environment node
 // Node, not edge-runtime: the fake Resend API below is a node:http server.
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { resendSender, type OtpMail } from "convex-otp-onboarding";
@@ -19,7 +19,9 @@ type ReceivedMail = {
 async function fakeResend() {
   const received: ReceivedMail[] = [];
   const planned: Array<{ status: number } | { stallMs: number }> = [];
-  const server = createServer(async (request, response) => {
+  // Node drops what a listener returns: a failure in `respond` surfaces as an unhandled rejection.
+  const server = createServer((request, response) => void respond(request, response));
+  async function respond(request: IncomingMessage, response: ServerResponse) {
     let raw = "";
     for await (const chunk of request) raw += chunk;
     received.push({ headers: request.headers, body: JSON.parse(raw) });
@@ -31,7 +33,7 @@ async function fakeResend() {
         ? { id: crypto.randomUUID() }
         : { statusCode: status, name: status >= 500 ? "internal_server_error" : "validation_error", message: "Planned failure" };
     response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -41,7 +41,7 @@ const child = spawn("unshare", [...unshare, "bash", "-euc", inside, "bash", ...S
 });
 let output = "";
 child.stdout.on("data", (chunk: Buffer) => {
-  output += chunk;
+  output += chunk.toString();
   process.stdout.write(chunk);
 });
 const code = await new Promise<number>((resolve) => {

@@ -69,8 +69,8 @@ async function runCli(requestBase: string): Promise<{ code: number; output: stri
   ];
   const child = spawn("npx", args, { cwd: repo, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => void (output += chunk));
-  child.stderr.on("data", (chunk: Buffer) => void (output += chunk));
+  child.stdout.on("data", (chunk: Buffer) => void (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => void (output += chunk.toString()));
   const code = await new Promise<number>((resolve) => {
     child.once("error", (error) => {
       output += `\n${error.message}`;

@@ -79,7 +79,7 @@ async function rawSocket() {
   const inbox: ServerMessage[] = [];
   const waiters = new Set<() => void>();
   socket.on("message", (data) => {
-    const message = JSON.parse(data.toString()) as ServerMessage;
+    const message = JSON.parse((data as Buffer).toString()) as ServerMessage;
     if (message.type === "Ping") return;
     inbox.push(message);
     for (const wake of waiters) wake();

@@ -160,7 +160,8 @@ class SyncConnection {
     let message: ClientMessage;
     try {
       if (isBinary) throw new ProtocolError("Expected a text message.");
-      message = parseClientMessage(data.toString());
+      // A text frame arrives as one Buffer (ws's default binaryType, "nodebuffer").
+      message = parseClientMessage((data as Buffer).toString());
     } catch (error) {
       return this.fail(error);
     }

@@ -50,7 +50,10 @@ async function send(response: Response, out: ServerResponse) {
  * server: the request gets a 500 and the error is logged.
  */
 export function createRuntimeServer(origin: string, routes: Route[]) {
-  return createServer(async (message, out) => {
+  // Node drops what a listener returns: `answer` settles every request itself and never rejects.
+  return createServer((message, out) => void answer(message, out));
+
+  async function answer(message: IncomingMessage, out: ServerResponse) {
     try {
       const request = await toRequest(message, origin);
       const client = { ip: message.socket.remoteAddress ?? null };
@@ -64,5 +67,5 @@ export function createRuntimeServer(origin: string, routes: Route[]) {
       if (!out.headersSent) out.writeHead(500, { "content-type": "text/plain" });
       out.end("Internal Server Error");
     }
-  });
+  }
 }

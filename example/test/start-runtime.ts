@@ -49,14 +49,14 @@ export default async function startRuntime(project: TestProject) {
     let output = "";
     const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 110_000);
     runtime.stdout.on("data", (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString();
       const match = /running at (http:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
       }
     });
-    runtime.stderr.on("data", (chunk: Buffer) => void (output += chunk));
+    runtime.stderr.on("data", (chunk: Buffer) => void (output += chunk.toString()));
     runtime.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`npm start exited with ${code}:\n${output}`));

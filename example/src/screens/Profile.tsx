@@ -115,7 +115,8 @@ function EditProfile({ profile }: { profile: ProfileDoc }) {
   const [draft, setDraft] = useState<{ displayName: string; bio: string }>();
   const values = draft ?? { displayName: profile.displayName, bio: profile.bio };
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [status, setStatus] = useState<"idle" | "saving" | "saved" | string>("idle");
+  // "idle", "saving", "saved", or why the last save failed.
+  const [status, setStatus] = useState<string>("idle");
 
   async function submit(event: FormEvent) {
     event.preventDefault();

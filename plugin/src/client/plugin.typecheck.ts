@@ -7,7 +7,7 @@ import { createAuthClient } from "better-auth/react";
 import * as z from "zod";
 import { otpOnboardingClient } from "./plugin.js";
 
-const signUpFields = z.object({
+export const signUpFields = z.object({
   username: z.string().min(3),
   name: z.string().optional(),
 });

@@ -107,8 +107,8 @@ type MarkerDataModel = {
     };
     fieldPaths: "userId" | "version" | "onboardedAt" | "_id" | "_creationTime";
     indexes: { by_userId: ["userId", "_creationTime"] };
-    searchIndexes: {};
-    vectorIndexes: {};
+    searchIndexes: Record<never, never>;
+    vectorIndexes: Record<never, never>;
   };
 };
 
@@ -199,7 +199,7 @@ export function defineOnboarding<DataModel extends GenericDataModel, User extend
     }
     if (marker.version >= version || !upgrade) return "skipped";
     await upgrade(ctx, user, marker.version);
-    await markerWriter(ctx).patch(marker._id, { version });
+    await markerWriter(ctx).patch("onboardings", marker._id, { version });
     return "upgraded";
   }
 
@@ -214,7 +214,7 @@ export function defineOnboarding<DataModel extends GenericDataModel, User extend
   async function onDelete(ctx: GenericMutationCtx<DataModel>, user: User): Promise<void> {
     for (const step of cleanup) await step(ctx, user);
     const marker = await findMarker(ctx, user._id);
-    if (marker) await markerWriter(ctx).delete(marker._id);
+    if (marker) await markerWriter(ctx).delete("onboardings", marker._id);
   }
 
   return { version, onCreate, onboard, onUpdate, onDelete };

@@ -2,13 +2,16 @@ import type { OtpMail, OtpSender } from "./sender.js";
 
 // On globalThis so that every copy of this module (bundles, test runners) sees one sink.
 const CAPTURE = Symbol.for("convex-otp-onboarding/mail-capture");
-const globals = globalThis as typeof globalThis & { [CAPTURE]?: (mail: OtpMail) => void };
+
+/** Where captured codes go; a sink that returns a promise holds each send until it settles. */
+type MailSink = (mail: OtpMail) => void | Promise<void>;
+const globals = globalThis as typeof globalThis & { [CAPTURE]?: MailSink };
 
 /**
  * Routes every code to `sink` instead of the configured sender, until the returned function is
  * called. The test kit uses it so that tests read codes without any network.
  */
-export function captureMail(sink: (mail: OtpMail) => void): () => void {
+export function captureMail(sink: MailSink): () => void {
   globals[CAPTURE] = sink;
   return () => {
     if (globals[CAPTURE] === sink) delete globals[CAPTURE];

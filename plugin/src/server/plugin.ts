@@ -25,6 +25,7 @@ type SignInBody<Fields extends SignUpFieldsSchema> = z.ZodObject<
 
 // Type only: the endpoint as the client sees it, typed from the sign-up schema. (Mapped by hand:
 // `.partial()` on a generic schema would lose the field names.)
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- a value only for its type, as above.
 const typedSignInEndpoint = <Fields extends SignUpFieldsSchema>(fields: Fields) =>
   createAuthEndpoint(
     "/sign-in/email-otp",

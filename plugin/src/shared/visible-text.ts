@@ -3,7 +3,7 @@ import * as z from "zod";
 // Control characters (NUL, escapes, line breaks) and format characters (zero-width spaces and
 // joiners, bidirectional overrides such as U+202E): invisible in a name, misleading in a profile.
 const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
-const CONTROL_OR_FORMAT_BUT_LINE_BREAKS = /[\p{Cf}\u0000-\u0009\u000B-\u001F\u007F-\u009F]/u;
+const CONTROL_OR_FORMAT_BUT_LINE_BREAKS = /(?!\n)[\p{Cc}\p{Cf}]/u;
 // Anything but spaces, separators, control and format characters.
 const VISIBLE = /[^\p{White_Space}\p{Z}\p{Cc}\p{Cf}]/u;
 
