@@ -1,10 +1,11 @@
 import { ConvexHttpClient } from "convex/browser";
 import { makeFunctionReference } from "convex/server";
-import { ConvexError } from "convex/values";
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { api } from "../../convex/_generated/api";
 import { isOnboardingError } from "convex-otp-onboarding/convex";
+import { strangerToken } from "../test/stranger-token";
+import { expectTooLongDisplayNameRefused, TOO_LONG_DISPLAY_NAME } from "../test/profile-update-refusal";
 import { signInOverHttp, uniqueEmail } from "../test/auth-over-http";
 
 const base = inject("runtimeUrl");
@@ -51,14 +52,7 @@ describe("the Convex HTTP API of the local runtime", () => {
   });
 
   it("refuses a token from an issuer that auth.config.ts does not know", async () => {
-    const { privateKey } = await generateKeyPair("RS256");
-    const stranger = await new SignJWT({ sessionId: "x" })
-      .setProtectedHeader({ alg: "RS256" })
-      .setIssuer("https://issuer.example")
-      .setAudience("convex")
-      .setSubject("u1")
-      .setExpirationTime("5m")
-      .sign(privateKey);
+    const stranger = await strangerToken();
     await expect(client(stranger).query(api.profiles.me, {})).rejects.toThrow(/NoAuthProvider/);
   });
 
@@ -76,14 +70,9 @@ describe("the Convex HTTP API of the local runtime", () => {
     const convex = client(ann.token);
     const profile = (await convex.query(api.profiles.me, {}))!;
     const failure = await convex
-      .mutation(api.profiles.update, { profileId: profile._id, displayName: "x".repeat(51) })
+      .mutation(api.profiles.update, { profileId: profile._id, displayName: TOO_LONG_DISPLAY_NAME })
       .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ConvexError);
-    expect((failure as ConvexError<any>).data).toEqual({
-      code: "INVALID_SIGNUP_PARAMS",
-      message: expect.any(String),
-      issues: [{ path: "displayName", message: "Use at most 50 characters" }],
-    });
+    expectTooLongDisplayNameRefused(failure);
   });
 
   it("answers FORBIDDEN when someone else changes a profile, and changes nothing", async () => {

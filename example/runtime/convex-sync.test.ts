@@ -1,12 +1,12 @@
 import { version } from "convex";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import { makeFunctionReference, type FunctionReference, type FunctionReturnType } from "convex/server";
-import { ConvexError } from "convex/values";
-import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { api } from "../../convex/_generated/api";
 import { postAuth, signInOverHttp, uniqueEmail } from "../test/auth-over-http";
+import { strangerToken } from "../test/stranger-token";
+import { expectTooLongDisplayNameRefused, TOO_LONG_DISPLAY_NAME } from "../test/profile-update-refusal";
 import { encodeTs } from "./convex-sync";
 
 const base = inject("runtimeUrl");
@@ -172,14 +172,9 @@ describe("Convex's sync protocol on the local runtime", () => {
     const { client } = connectAs(ann.token);
     const profile = await profileOf(ann.token);
     const failure = await client
-      .mutation(api.profiles.update, { profileId: profile._id, displayName: "x".repeat(51) })
+      .mutation(api.profiles.update, { profileId: profile._id, displayName: TOO_LONG_DISPLAY_NAME })
       .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ConvexError);
-    expect((failure as ConvexError<any>).data).toEqual({
-      code: "INVALID_SIGNUP_PARAMS",
-      message: expect.any(String),
-      issues: [{ path: "displayName", message: "Use at most 50 characters" }],
-    });
+    expectTooLongDisplayNameRefused(failure);
   });
 
   it("keeps internal functions out of reach, as a deployment does", async () => {
@@ -234,14 +229,7 @@ describe("Convex's sync protocol on the local runtime", () => {
   });
 
   it("names NoAuthProvider's reason for a token from an issuer auth.config.ts does not know", async () => {
-    const { privateKey } = await generateKeyPair("RS256");
-    const stranger = await new SignJWT({ sessionId: "x" })
-      .setProtectedHeader({ alg: "RS256" })
-      .setIssuer("https://issuer.example")
-      .setAudience("convex")
-      .setSubject("u1")
-      .setExpirationTime("5m")
-      .sign(privateKey);
+    const stranger = await strangerToken();
     const socket = await rawSocket();
     socket.send({ type: "Authenticate", tokenType: "User", baseVersion: 0, value: stranger });
     const refusal = await socket.next();

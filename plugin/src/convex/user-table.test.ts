@@ -1,18 +1,10 @@
 import { v } from "convex/values";
 import { describe, expect, it } from "vitest";
-import * as z from "zod";
+import { fieldsOfEachKind as fields } from "../shared/sign-up-fields.fixture";
 import { signUpUserFields } from "./user-table";
 
 describe("the user table fields from the sign-up schema", () => {
   it("derives a Convex validator per added field, leaving Better Auth's own fields to its schema", () => {
-    const fields = z.object({
-      username: z.string().trim().min(3),
-      name: z.string().optional(),
-      email: z.string(),
-      age: z.number().int().optional(),
-      newsletter: z.boolean().default(false),
-      plan: z.enum(["free", "pro"]),
-    });
     // A validator's JSON form is what Convex compares schemas by.
     const json = (validators: object) =>
       Object.fromEntries(
@@ -23,6 +15,7 @@ describe("the user table fields from the sign-up schema", () => {
         username: v.string(),
         age: v.optional(v.union(v.number(), v.null())),
         newsletter: v.boolean(),
+        birthday: v.union(v.number(), v.null()),
         plan: v.union(v.literal("free"), v.literal("pro")),
       }),
     );

@@ -1,9 +1,9 @@
 import type { TableDefinition } from "convex/server";
 import { zodOutputToConvex } from "convex-helpers/server/zod4";
-import type { GenericValidator, Validator } from "convex/values";
+import { v, type GenericValidator, type Validator } from "convex/values";
 import type * as z from "zod";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import { isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
+import { fieldType, isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
 
 /** The Convex validators of the fields a sign-up schema adds to Better Auth's `user` table. */
 export type SignUpUserFields<Fields extends SignUpFieldsSchema> = {
@@ -18,7 +18,7 @@ export type SignUpUserFields<Fields extends SignUpFieldsSchema> = {
  * The Convex validators for the sign-up fields, derived from the same Zod schema the plugin
  * validates with, to spread into the Better Auth component's `user` table. The stored value is
  * what Zod gives after parsing (trimmed, defaulted); an optional field may be absent or `null`, as
- * Better Auth writes it. Better Auth's own fields (`name`, `email`, `image`) are left to its schema.
+ * Better Auth writes it; a date is stored as milliseconds, as Better Auth's Convex adapter does. Better Auth's own fields (`name`, `email`, `image`) are left to its schema.
  *
  * ```ts
  * // convex/betterAuth/schema.ts
@@ -35,11 +35,18 @@ export function signUpUserFields<Fields extends SignUpFieldsSchema>(
     .filter(([key]) => !isCoreUserField(key))
     .map(([key, field]) => {
       const schema = field as z.ZodType;
+      if (fieldType(schema) === "date") return [key, storedDate(schema)];
       const validator: GenericValidator = zodOutputToConvex(schema);
       // Optional in, optional or null out: `v.optional(v.union(<type>, v.null()))`.
       return [key, validator.isOptional === "optional" ? zodOutputToConvex(schema.nullable()) : validator];
     });
   return Object.fromEntries(entries) as SignUpUserFields<Fields>;
+}
+
+/** A date field as Better Auth's Convex adapter stores it: milliseconds since the epoch. */
+function storedDate(schema: z.ZodType): GenericValidator {
+  if (schema.safeParse(undefined).success) return v.optional(v.union(v.number(), v.null()));
+  return schema.safeParse(null).success ? v.union(v.number(), v.null()) : v.number();
 }
 
 /**

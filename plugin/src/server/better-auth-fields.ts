@@ -1,6 +1,6 @@
 import type * as z from "zod";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import { isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
+import { fieldType, isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
 import { textIssue } from "../shared/visible-text.js";
 
 type FieldType<T> = T extends string
@@ -22,20 +22,6 @@ export type UserFieldsOf<Fields extends SignUpFieldsSchema> = {
     input: true;
   };
 };
-
-function fieldType(schema: z.ZodType): string {
-  // Unwrap optional/nullable/default/pipe layers down to the value's own type.
-  let current = schema as unknown as { def: { type: string; innerType?: unknown; in?: unknown } };
-  while (current.def.innerType || current.def.in) {
-    current = (current.def.innerType ?? current.def.in) as typeof current;
-  }
-  const type = current.def.type;
-  if (type === "string" || type === "enum" || type === "literal") return "string";
-  if (type === "number" || type === "int") return "number";
-  if (type === "boolean") return "boolean";
-  if (type === "date") return "date";
-  return "json";
-}
 
 /**
  * The field's own schema, as Better Auth runs it on every write of the field (sign-up and
