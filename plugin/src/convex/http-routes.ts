@@ -159,8 +159,10 @@ export function registerOtpRoutes(http: HttpRouter, options: OtpRoutesOptions) {
   const registration = registrationOf(options.createAuth);
   const { basePath } = registration;
   const handler = httpActionGeneric((ctx, request) => serveAuthRequest(ctx, request, options, registration));
-  http.route({ pathPrefix: `${basePath}/`, method: "GET", handler });
-  http.route({ pathPrefix: `${basePath}/`, method: "POST", handler });
+  // Every method Convex routes, so that what the flow does not use answers a JSON 404 with a code.
+  for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const) {
+    http.route({ pathPrefix: `${basePath}/`, method, handler });
+  }
   if (!http.lookup("/.well-known/openid-configuration", "GET")) {
     // Where OpenID clients look first; Better Auth keeps the configuration under the base path.
     http.route({

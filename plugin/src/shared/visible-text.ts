@@ -1,16 +1,19 @@
 import * as z from "zod";
 
-// Control characters (NUL, escapes, line breaks) and format characters (zero-width spaces and
-// joiners, bidirectional overrides such as U+202E): invisible in a name, misleading in a profile.
-const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
-const CONTROL_OR_FORMAT_BUT_LINE_BREAKS = /(?!\n)[\p{Cc}\p{Cf}]/u;
-// Anything but spaces, separators, control and format characters.
-const VISIBLE = /[^\p{White_Space}\p{Z}\p{Cc}\p{Cf}]/u;
+// Control characters (NUL, escapes, line breaks), format characters (zero-width spaces, direction
+// overrides such as U+202E) and lone surrogates: invisible in a name, misleading in a profile.
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+const HIDDEN_BUT_LINE_BREAKS = /(?!\n)[\p{Cc}\p{Cf}\p{Cs}]/u;
+// The one format character that belongs in names: the joiner inside an emoji sequence (👨‍👩‍👧).
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+// Anything but spaces, separators, control and format characters, marks, and characters that
+// are drawn as nothing (the Hangul filler U+3164 and the like).
+const VISIBLE = /[^\p{White_Space}\p{Z}\p{Cc}\p{Cf}\p{Cs}\p{M}\p{Default_Ignorable_Code_Point}]/u;
 
 /** Why `value` is no text a person can read, or `undefined` when it is. */
 export function textIssue(value: string, { multiline = false } = {}): string | undefined {
-  const hidden = multiline ? CONTROL_OR_FORMAT_BUT_LINE_BREAKS : CONTROL_OR_FORMAT;
-  if (hidden.test(value)) return "Use visible characters only";
+  const hidden = multiline ? HIDDEN_BUT_LINE_BREAKS : HIDDEN;
+  if (hidden.test(value.replace(EMOJI_JOINER, ""))) return "Use visible characters only";
   // Blank text is the schema's to judge (its own `min`, after `trim`).
   if (value.trim().length > 0 && !VISIBLE.test(value)) return "Use at least one visible character";
   return undefined;
