@@ -43,6 +43,11 @@ export function startSetup(name: SetupName) {
   const counted = {
     ...t,
     fetch: countedFetch(t.fetch, log),
+    // The kit sends each request from a client IP of its own, through this accessor.
+    withRequestMetadata: (metadata: Parameters<typeof t.withRequestMetadata>[0]) => {
+      const from = t.withRequestMetadata(metadata);
+      return { ...from, fetch: countedFetch(from.fetch, log) };
+    },
     registerComponent: <Api = unknown>(component: string, schema: any, modules: ModuleMap): Api =>
       t.registerComponent<Api>(component, schema, countedModules(modules, log, component)),
   } as typeof t;
