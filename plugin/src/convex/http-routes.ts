@@ -1,3 +1,4 @@
+import { APIError } from "better-auth/api";
 import {
   getFunctionName,
   httpActionGeneric,
@@ -21,7 +22,6 @@ import { clientIp } from "./client-ip.js";
 import { deliverCode } from "./otp-delivery.js";
 import { randomCode, randomSessionToken } from "./random-secrets.js";
 import { readRequestBody, unknownFields } from "./request-body.js";
-import { APIError } from "better-auth/api";
 
 /** Options of {@link registerOtpRoutes}. */
 export type OtpRoutesOptions = {
@@ -58,23 +58,14 @@ function registrationOf(createAuth: CreateAuth) {
 }
 type Registration = ReturnType<typeof registrationOf>;
 
-/**
- * One request to `/api/auth/*`, as an outsider may send it. Closed routes answer 404; bodies are
- * bounded and only declared keys pass; then the request's database work runs in the auth mutation,
- * and its mail leaves from here once that has committed.
- */
-async function serveAuthRequest(
-  ctx: GenericActionCtx<any>,
-  request: Request,
-  options: OtpRoutesOptions,
-  registration: Registration,
-) {
-  const { plugin, basePath } = registration;
-  // Better Auth itself runs in the mutation; here only for what an action must do (keys).
-  const auth = () => options.createAuth(ctx);
-  const url = new URL(request.url);
-  const path = url.pathname.slice(basePath.length);
+type Call = Extract<AuthRequestArgs["op"], { kind: "request" }>;
 
+/**
+ * The route a request asks for, with its bounded body of declared keys only, or the JSON refusal:
+ * `413`/`400` for a body too large or too deep, `404` for a route the app has not turned on,
+ * `400 UNKNOWN_FIELD` for keys the route does not take. Nothing has been read or written yet.
+ */
+async function routeOf(request: Request, { plugin, basePath }: Registration) {
   let body: Record<string, unknown>;
   try {
     body = await readRequestBody(request);
@@ -82,18 +73,56 @@ async function serveAuthRequest(
     if (error instanceof APIError) return answer(error);
     throw error;
   }
+  const path = new URL(request.url).pathname.slice(basePath.length);
   const route = servedRoute(path, request.method, body, plugin.routes);
   if (!route) return answer(APIError.from("NOT_FOUND", OTP_ONBOARDING_ERROR_CODES.NOT_FOUND));
   const allowed = new Set([...route.keys, ...(route.signUpFields ? Object.keys(plugin.fields.shape) : [])]);
   const unknown = unknownFields(body, allowed);
-  if (unknown) return answer(unknown);
+  return unknown ? answer(unknown) : { route, body };
+}
 
+/**
+ * The auth mutation's answer to `call`, a rolled-back request's included. On a deployment's first
+ * JWT the mutation finds no signing key: it is made here (a mutation cannot create keys) and the
+ * request runs again.
+ */
+async function runInMutation(ctx: GenericActionCtx<any>, options: OtpRoutesOptions, call: Call, basePath: string) {
+  const run = async () => {
+    try {
+      return await ctx.runMutation(options.authRequest, { op: call });
+    } catch (error) {
+      const data = codedErrorData(error);
+      if (data?.code === ROLLED_BACK) return fromAuthResponse(data["response"] as AuthResponse);
+      throw error;
+    }
+  };
+  const first = await run();
+  if (!first || !("signingKeyMissing" in first)) return first;
+  await options.createAuth(ctx).handler(new Request(new URL(`${basePath}/convex/jwks`, call.url), { method: "GET" }));
+  return await run();
+}
+
+/**
+ * One request to `/api/auth/*`, as an outsider may send it: routed and bounded first, then its
+ * database work in the auth mutation, and its code mail sent from here once that has committed.
+ * A mail that does not leave takes its code and what its send spent back with it.
+ */
+async function serveAuthRequest(
+  ctx: GenericActionCtx<any>,
+  request: Request,
+  options: OtpRoutesOptions,
+  registration: Registration,
+) {
+  const routed = await routeOf(request, registration);
+  if (routed instanceof Response) return routed;
+  const { route, body } = routed;
   // The JWT's public keys are read by Convex itself; they may need a key made, which only an action can.
-  if (route.kind === "keys") return await auth().handler(request);
+  if (route.kind === "keys") return await options.createAuth(ctx).handler(request);
 
+  const { plugin, basePath } = registration;
   const ip = await clientIp(ctx, request, registration.authOptions);
   const otp = randomCode(plugin.otpLength);
-  const call: AuthRequestArgs["op"] = {
+  const result = await runInMutation(ctx, options, {
     kind: "request",
     method: request.method,
     url: request.url,
@@ -104,38 +133,18 @@ async function serveAuthRequest(
     sessionToken: randomSessionToken(),
     self: getFunctionName(options.authRequest),
     signsJwt: route.signsJwt === true,
-  };
-  const run = async () => {
-    try {
-      return await ctx.runMutation(options.authRequest, { op: call });
-    } catch (error) {
-      const data = codedErrorData(error);
-      if (data?.code === ROLLED_BACK) return fromAuthResponse(data["response"] as AuthResponse);
-      throw error;
-    }
-  };
-  let result = await run();
-  if (result && "signingKeyMissing" in result) {
-    // The deployment's first JWT: make its signing key here, since a mutation cannot create keys.
-    await auth().handler(new Request(new URL(`${basePath}/convex/jwks`, url), { method: "GET" }));
-    result = await run();
-  }
+  }, basePath);
   if (result instanceof Response) return result;
   if (!result || "signingKeyMissing" in result) {
     throw new Error("convex-otp-onboarding: the auth mutation gave no answer");
   }
 
   if (result.mail) {
-    const mail = { to: result.mail.to, otp, type: result.mail.type as OtpType };
-    const failed = await deliverCode(plugin.sender, {
-      ...mail,
-      expiresInMinutes: Math.round(plugin.expiresIn / 60),
-      appName: plugin.appName,
-    });
+    const { to, type, identifier } = result.mail;
+    const expiresInMinutes = Math.round(plugin.expiresIn / 60);
+    const failed = await deliverCode(plugin.sender, { to, otp, type: type as OtpType, expiresInMinutes, appName: plugin.appName });
     if (failed) {
-      await ctx.runMutation(options.authRequest, {
-        op: { kind: "refundSend", identifier: result.mail.identifier, email: result.mail.to, purpose: result.mail.type, ip },
-      });
+      await ctx.runMutation(options.authRequest, { op: { kind: "refundSend", identifier, email: to, purpose: type, ip } });
       return answer(failed);
     }
   }
