@@ -4,11 +4,4 @@
  * here imports server code.
  */
 export { OTP_CLIENT_ERROR_CODES, otpOnboardingClient } from "./client/plugin.js";
-export { OTP_ONBOARDING_ERROR_CODES, type OtpOnboardingErrorCode } from "./shared/error-codes.js";
-export { visibleText } from "./shared/visible-text.js";
-export {
-  emailSchema,
-  toSignUpIssues,
-  type SignUpFieldsSchema,
-  type SignUpIssue,
-} from "./shared/sign-up-schema.js";
+export * from "./shared/public.js";

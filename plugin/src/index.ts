@@ -24,15 +24,5 @@ export {
   type OtpType,
 } from "./mail/sender.js";
 
-export {
-  ERROR_STATUS,
-  OTP_ONBOARDING_ERROR_CODES,
-  type OtpOnboardingErrorCode,
-} from "./shared/error-codes.js";
-export { visibleText } from "./shared/visible-text.js";
-export {
-  emailSchema,
-  toSignUpIssues,
-  type SignUpFieldsSchema,
-  type SignUpIssue,
-} from "./shared/sign-up-schema.js";
+export { ERROR_STATUS } from "./shared/error-codes.js";
+export * from "./shared/public.js";
