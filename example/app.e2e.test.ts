@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { beforeAll, expect, inject, it } from "vitest";
-import { enterCode, fillSignUp, openApp, uniqueUsername } from "./test/app-pages";
+import { enterCode, fillSignUp, openApp, signUpToCodeScreen, uniqueUsername, wrongCodeFor } from "./test/app-pages";
 import { latestCode, mailbox, uniqueEmail } from "./test/auth-over-http";
 import { describeInChromium } from "./test/browser-suite";
 
@@ -63,10 +63,9 @@ describeInChromium("the example app in Chromium", (browser) => {
   it("says so when the code is wrong, and takes the right one after", async () => {
     const page = await openApp(browser(), base);
     const email = uniqueEmail("cleo");
-    await fillSignUp(page, { email, username: uniqueUsername("cleo"), name: "Cleo" });
-    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await signUpToCodeScreen(page, { email, username: uniqueUsername("cleo"), name: "Cleo" });
     const code = await latestCode(base, email);
-    const wrong = code === "000000" ? "111111" : "000000";
+    const wrong = wrongCodeFor(code);
 
     await enterCode(page, wrong);
     const alert = page.getByRole("alert");
@@ -83,8 +82,7 @@ describeInChromium("the example app in Chromium", (browser) => {
     const first = await openApp(browser(), base);
     const username = uniqueUsername("dana");
     const firstEmail = uniqueEmail("dana");
-    await fillSignUp(first, { email: firstEmail, username, name: "Dana" });
-    await first.getByRole("heading", { name: "Check your email" }).waitFor();
+    await signUpToCodeScreen(first, { email: firstEmail, username, name: "Dana" });
     await enterCode(first, await latestCode(base, firstEmail));
     await first.getByTestId("display-name").waitFor();
     await first.context().close();

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { expect, inject, it } from "vitest";
-import { enterCode, fillSignUp, openApp, uniqueUsername } from "./test/app-pages";
+import { enterCode, fillSignUp, openApp, signUpToCodeScreen, uniqueUsername, wrongCodeFor } from "./test/app-pages";
 import { latestCode, mailbox, signInOverHttp, uniqueEmail } from "./test/auth-over-http";
 import { describeInChromium } from "./test/browser-suite";
 
@@ -33,8 +33,7 @@ describeInChromium("what a person meets in the example's forms", (browser) => {
     const page = await openApp(browser(), base);
     const email = uniqueEmail("fay");
     const fields = { email, username: uniqueUsername("fay"), name: "Fay" };
-    await fillSignUp(page, fields);
-    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await signUpToCodeScreen(page, fields);
 
     // "Send a new code" at once: the server wants ~30 s, and the button shows that wait.
     const refused = nextRetryAfter(page);
@@ -59,9 +58,8 @@ describeInChromium("what a person meets in the example's forms", (browser) => {
   it("counts the tries left on wrong codes, says a new code is needed after the last, and takes the new one", async () => {
     const page = await openApp(browser(), base);
     const email = uniqueEmail("gus");
-    await fillSignUp(page, { email, username: uniqueUsername("gus"), name: "Gus" });
-    await page.getByRole("heading", { name: "Check your email" }).waitFor();
-    const wrong = (await latestCode(base, email)) === "000000" ? "111111" : "000000";
+    await signUpToCodeScreen(page, { email, username: uniqueUsername("gus"), name: "Gus" });
+    const wrong = wrongCodeFor(await latestCode(base, email));
     const alert = page.getByRole("alert");
 
     await enterCode(page, wrong);
@@ -92,8 +90,7 @@ describeInChromium("what a person meets in the example's forms", (browser) => {
     await signInOverHttp(base, email, { username, name: "Hal" });
 
     const page = await openApp(browser(), base);
-    await fillSignUp(page, { email, username: uniqueUsername("hal_new"), name: "Hal New" });
-    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await signUpToCodeScreen(page, { email, username: uniqueUsername("hal_new"), name: "Hal New" });
     await enterCode(page, await latestCode(base, email));
 
     // The existing profile, and a notice that survived the switch to it.

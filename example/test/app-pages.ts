@@ -24,6 +24,15 @@ export async function fillSignUp(page: Page, fields: { email: string; username: 
   await form.getByRole("button", { name: "Send me a code" }).click();
 }
 
+/** Fills the sign-up form, asks for a code and waits for the screen that asks for it. */
+export async function signUpToCodeScreen(page: Page, fields: { email: string; username: string; name: string }) {
+  await fillSignUp(page, fields);
+  await page.getByRole("heading", { name: "Check your email" }).waitFor();
+}
+
+/** A six-digit code that is not `code`. */
+export const wrongCodeFor = (code: string) => (code === "000000" ? "111111" : "000000");
+
 /** Types the code and submits it. */
 export async function enterCode(page: Page, code: string) {
   const form = page.getByRole("form", { name: "Enter code" });
