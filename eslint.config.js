@@ -72,7 +72,7 @@ export default defineConfig(
     files: CONVEX_CODE,
     rules: {
       // Its fix is `env` from convex.config.ts, typed by codegen against a deployment; this
-      // project's `_generated/` is kept by hand without it, and the README's recipe reads
+      // project's `_generated/` is kept by hand without it, and the docs' recipe reads
       // process.env.
       "@convex-dev/no-process-env": "off",
     },

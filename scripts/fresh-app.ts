@@ -1,12 +1,14 @@
 /**
- * `npm run check:package`: proves the package installs into a new app as the README says.
+ * `npm run check:package`: proves the package installs into a new app as `docs/` says.
  *
  * 1. Packs `plugin/` with `npm pack` (which builds it) and reports the tarball's size and files.
- * 2. Creates an app in a new temporary folder outside the repository from the README alone: every
- *    code block that starts with a `// <path>` line is written to that path, and the `npm install`
- *    lines of "Install in your app" are run with the tarball in place of the package name.
+ * 2. Creates an app in a new temporary folder outside the repository from `docs/` alone: every
+ *    code block of a docs page that starts with a `// <path>` line is written to that path, the
+ *    tarball is put in the app's root, and the `npm install` lines of `docs/install.md` are run as
+ *    written (they name the tarball, as the package is not on the registry yet).
  * 3. Adds what `npx convex dev` would write (it needs a deployment, which this machine cannot
- *    reach): `convex/tsconfig.json` and `_generated/` for the app and its local component.
+ *    reach), as `docs/install.md` ("convex/_generated/", offline) says, and prints each file and
+ *    where it came from: `convex/tsconfig.json`, and `_generated/` for the app and its component.
  * 4. Checks that the app's tree holds one copy of convex, the newest in the package's peer range;
  *    then runs the app's `tsc` (strict, with `exactOptionalPropertyTypes` and
  *    `noPropertyAccessFromIndexSignature`) and its convex-test suite.
@@ -20,7 +22,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { convexModules } from "./convex-modules.js";
-import { readmeRecipe } from "./readme-recipe.js";
+import { docsRecipe, INSTALL_PAGE } from "./docs-recipe.js";
 
 // Written by `npx convex dev` into a new app's convex/ folder.
 const CONVEX_TSCONFIG = `{
@@ -69,18 +71,24 @@ console.log(
 const stray = packed.files.map((file) => file.path).filter((file) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(file) || /\.test\.|\.typecheck\.|\.fixture\./.test(file));
 if (stray.length) throw new Error(`the tarball carries files a consumer does not need: ${stray.join(", ")}`);
 
-// ---- 2. The app, from the README --------------------------------------------------------------------
+// ---- 2. The app, from docs/ -------------------------------------------------------------------------
 const app = path.join(work, "app");
 mkdirSync(app);
 writeFileSync(path.join(app, "package.json"), `${JSON.stringify({ name: "fresh-app", private: true, type: "module" }, null, 2)}\n`);
-const recipe = readmeRecipe(readFileSync(path.join(repo, "README.md"), "utf8"));
+const recipe = docsRecipe(path.join(repo, "docs"));
 for (const file of recipe.files) {
   mkdirSync(path.dirname(path.join(app, file.path)), { recursive: true });
   writeFileSync(path.join(app, file.path), file.content);
 }
-console.log(`\nwrote ${recipe.files.length} files from the README: ${recipe.files.map((f) => f.path).join(", ")}`);
+console.log(`\nwrote ${recipe.files.length} files from docs/: ${recipe.files.map((f) => `${f.path} (${f.page})`).join(", ")}`);
+// The install line names the tarball `npm pack` writes, in the app's root.
+const tarballArg = `./${path.basename(tarball)}`;
+if (!recipe.installs.some((args) => args.includes(tarballArg))) {
+  throw new Error(`docs/${INSTALL_PAGE} does not install ${tarballArg}, the tarball npm pack wrote`);
+}
+copyFileSync(tarball, path.join(app, path.basename(tarball)));
 for (const args of recipe.installs) {
-  run("npm", args.map((arg) => (arg === "convex-otp-onboarding" ? tarball : arg)).concat("--prefer-online", "--no-audit", "--no-fund"), app);
+  run("npm", ["install", ...args.slice(1), "--prefer-online", "--no-audit", "--no-fund"], app);
 }
 
 // ---- 3. What `npx convex dev` would generate --------------------------------------------------------
@@ -151,22 +159,31 @@ function peerRange(name: string): string {
   return manifest.peerDependencies[name];
 }
 
-/** `convex/tsconfig.json` as `npx convex dev` writes it, and `_generated/` for this app. */
+/**
+ * `convex/tsconfig.json` as `npx convex dev` writes it, and `_generated/` for this app, as
+ * docs/install.md says to do offline; each file is printed with where it came from.
+ */
 function writeConvexDevFiles(root: string) {
   const convexDir = path.join(root, "convex");
+  const wrote = (file: string, from: string) => console.log(`  ${path.relative(root, file)}: ${from}`);
+  console.log("\nno Convex backend can run here, so the app gets what `npx convex dev` would write:");
   writeFileSync(path.join(convexDir, "tsconfig.json"), CONVEX_TSCONFIG);
+  wrote(path.join(convexDir, "tsconfig.json"), "the CLI's default convex/tsconfig.json");
   const generated = path.join(convexDir, "_generated");
   mkdirSync(generated, { recursive: true });
-  // These do not depend on the app's modules: the repository's own copies are what codegen writes.
+  // These do not depend on the app's modules: codegen writes the same text for every app.
   for (const file of ["api.js", "server.js", "server.d.ts", "dataModel.d.ts"]) {
     copyFileSync(path.join(repo, "convex/_generated", file), path.join(generated, file));
+    wrote(path.join(generated, file), `the CLI's template (same for every app), from this repository's convex/_generated/`);
   }
   writeFileSync(path.join(generated, "api.d.ts"), apiDeclarations(convexDir));
+  wrote(path.join(generated, "api.d.ts"), "the app's modules and the components of its convex.config.ts");
   // The recipe's component exposes the same adapter functions as the repository's.
   const componentGenerated = path.join(convexDir, "betterAuth/_generated");
   mkdirSync(componentGenerated, { recursive: true });
   for (const file of readdirSync(path.join(repo, "convex/betterAuth/_generated"))) {
     copyFileSync(path.join(repo, "convex/betterAuth/_generated", file), path.join(componentGenerated, file));
+    wrote(path.join(componentGenerated, file), "the adapter's functions (createApi), from this repository's convex/betterAuth/_generated/");
   }
 }
 
