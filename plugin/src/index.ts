@@ -2,11 +2,10 @@
  * `convex-otp-onboarding`: the Better Auth plugin (runs where Better Auth runs: your Convex HTTP
  * actions) and the code senders it delivers with.
  */
-export { otpOnboarding } from "./server/plugin.js";
+export { otpOnboarding, type UserFieldsOf } from "./server/plugin.js";
 export type { Budget, ConvexCtx, OtpLimits, OtpOnboardingOptions } from "./server/options.js";
 export { OPTIONAL_ROUTES, type OptionalRoute } from "./server/routes.js";
-export { keyedOtpHash, type OtpStorage } from "./server/otp-storage.js";
-export type { UserFieldsOf } from "./server/better-auth-fields.js";
+export { keyedOtpHash, type OtpStorage } from "./server/codes.js";
 
 export { devMailbox, readDevMailbox, type DevMailboxOptions } from "./mail/dev-mailbox.js";
 export { resendSender, type ResendSenderOptions } from "./mail/resend.js";

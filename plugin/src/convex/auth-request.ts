@@ -1,5 +1,11 @@
+/**
+ * The auth mutation: every auth request's database work in one transaction, the operations the
+ * HTTP action hands it (a request, a refund of an unmailed send, a code's expiry), the response as
+ * it crosses back to the action, and the answer for a request that failed and rolled back.
+ */
 import type { AuthContext } from "@better-auth/core";
 import type { BetterAuthOptions } from "better-auth";
+import { APIError } from "better-auth/api";
 import {
   internalMutationGeneric,
   type GenericMutationCtx,
@@ -7,12 +13,46 @@ import {
 } from "convex/server";
 import { ConvexError, v, type Infer } from "convex/values";
 import type { OtpType } from "../mail/sender.js";
+import { pluginError, RollBack } from "../server/answers.js";
 import { requestLimits } from "../server/limits.js";
 import { resolveOptions, type OtpOnboardingOptions } from "../server/options.js";
-import { withRequestState, type RequestState } from "../server/request-state.js";
+import { withRequestState, type RequestState } from "../server/request.js";
+import { codedErrorData } from "../shared/convex-error.js";
+import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES, statusOf } from "../shared/error-codes.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import { authResponseValidator, errorResponse, toAuthResponse } from "./auth-response.js";
-import { answerForFailure } from "./failure-answers.js";
+import { USERNAME_FIELD } from "../shared/user-fields.js";
+
+/** A response as it crosses from the auth mutation to the HTTP action: status, headers, body. */
+export const authResponseValidator = v.object({
+  status: v.number(),
+  headers: v.array(v.array(v.string())),
+  body: v.string(),
+});
+export type AuthResponse = Infer<typeof authResponseValidator>;
+
+/** A `Response` as plain data; every `Set-Cookie` header stays its own entry. */
+export async function toAuthResponse(response: Response): Promise<AuthResponse> {
+  const headers: string[][] = [];
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") headers.push([name, value]);
+  });
+  for (const cookie of response.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
+  return { status: response.status, headers, body: await response.text() };
+}
+
+/** An `APIError` as the JSON answer Better Auth would give for it. */
+export function errorResponse(error: APIError): AuthResponse {
+  const headers: string[][] = [["content-type", "application/json"]];
+  new Headers(error.headers as HeadersInit | undefined).forEach((value, name) => headers.push([name, value]));
+  return { status: error.statusCode, headers, body: JSON.stringify(error.body ?? {}) };
+}
+
+/** The `Response` the HTTP action answers with. */
+export function fromAuthResponse({ status, headers, body }: AuthResponse): Response {
+  const result = new Headers();
+  for (const [name, value] of headers) if (name !== undefined && value !== undefined) result.append(name, value);
+  return new Response(status === 204 || status === 304 ? null : body, { status, headers: result });
+}
 
 /** The part of a Better Auth instance the auth mutation and the routes use. */
 export type AuthInstance = {
@@ -173,4 +213,69 @@ export function authRequestMutation(
       return null;
     },
   });
+}
+
+/**
+ * What to change when the component's `user` table and the sign-up schema disagree (Convex's
+ * validator names the field), or `undefined` for any other failure.
+ */
+export function userTableMismatch(message: string): string | undefined {
+  // A deployment says "contains extra field `x`"; convex-test says "Unexpected field `x`".
+  const extra = /(?:extra field|Unexpected field) `([^`]+)`/.exec(message)?.[1];
+  if (extra) {
+    return (
+      `the sign-up field "${extra}" is not in the Better Auth component's user table: add it in ` +
+      "convex/betterAuth/schema.ts (spread signUpUserFields(signUpFields) into the user table) and deploy"
+    );
+  }
+  const unindexed = /index "([^"]+)" for table "user" because it is not declared/.exec(message)?.[1];
+  if (unindexed) {
+    return (
+      `the Better Auth component's user table has no index "${unindexed}" for the sign-up field of that ` +
+      "name: add it in convex/betterAuth/schema.ts (indexSignUpFields(userTable, signUpFields)) and deploy"
+    );
+  }
+  const missing = /missing the required field `([^`]+)`/.exec(message)?.[1];
+  if (missing) {
+    return (
+      `the Better Auth component's user table requires "${missing}", which the sign-up schema does not ` +
+      "give: make it optional in convex/betterAuth/schema.ts, or add it to the sign-up fields"
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The JSON answer for a request whose mutation failed and rolled back. Such failures arrive from the
+ * user's insert (its onboarding trigger runs in the same transaction) or from the plugin itself:
+ * - a deliberate rollback (`RollBack`) → its own answer;
+ * - a step's `ConvexError({ code })` (recognised by shape) → that code, with the plugin's status for
+ *   it, else 400;
+ * - the component's unique check on `username` or `email` (lost a race) → 409 `USERNAME_TAKEN`,
+ *   `EMAIL_TAKEN`;
+ * - a user table that lags behind the sign-up schema → 500 `USER_TABLE_OUT_OF_DATE`, naming the fix;
+ * - anything else → 500 `INTERNAL_ERROR`, the cause logged for the operator.
+ */
+export function answerForFailure(error: unknown): APIError {
+  if (error instanceof RollBack) return error.answer;
+  const data = codedErrorData(error);
+  if (data) {
+    const message = typeof data.message === "string" ? data.message : data.code;
+    return new APIError(statusOf(data.code), { ...data, code: data.code, message });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // @convex-dev/better-auth's unique check throws `user <field> already exists`.
+  if (message.includes(`user ${USERNAME_FIELD} already exists`)) {
+    return APIError.from(ERROR_STATUS.USERNAME_TAKEN, OTP_ONBOARDING_ERROR_CODES.USERNAME_TAKEN);
+  }
+  if (message.includes("user email already exists")) {
+    return APIError.from(ERROR_STATUS.EMAIL_TAKEN, OTP_ONBOARDING_ERROR_CODES.EMAIL_TAKEN);
+  }
+  const schemaMismatch = userTableMismatch(message);
+  if (schemaMismatch) {
+    console.error(`[otp-onboarding] ${schemaMismatch}`);
+    return pluginError("USER_TABLE_OUT_OF_DATE", { message: schemaMismatch });
+  }
+  console.error("[otp-onboarding] the auth request failed and was rolled back:", error);
+  return APIError.from(ERROR_STATUS.INTERNAL_ERROR, OTP_ONBOARDING_ERROR_CODES.INTERNAL_ERROR);
 }

@@ -1,3 +1,4 @@
+/** The backfill: onboards (or upgrades) existing users page by page, one transaction a page. */
 import type {
   FunctionReference,
   GenericDataModel,

@@ -1,3 +1,4 @@
+/** The plugin's `ConvexError`s in Convex functions: how they are made, and how a client recognises them. */
 import { ConvexError, type Value } from "convex/values";
 import { codedErrorData } from "../shared/convex-error.js";
 import { OTP_ONBOARDING_ERROR_CODES, type OtpOnboardingErrorCode } from "../shared/error-codes.js";

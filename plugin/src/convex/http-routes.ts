@@ -1,3 +1,11 @@
+/**
+ * The HTTP routes: `registerOtpRoutes` and the HTTP action that serves `/api/auth/*` as an outsider
+ * may call it. It reads the request (a bounded body of declared keys, the client IP), makes the
+ * secrets a mutation cannot (the code, the session token), runs the auth mutation, and mails the
+ * code once that has committed.
+ */
+import { getIPFromHeader, normalizeIP } from "@better-auth/core/utils/ip";
+import type { BetterAuthOptions } from "better-auth";
 import { APIError } from "better-auth/api";
 import {
   getFunctionName,
@@ -6,22 +14,171 @@ import {
   type GenericActionCtx,
   type HttpRouter,
 } from "convex/server";
-import type { OtpType } from "../mail/sender.js";
+import { deliver } from "../mail/capture.js";
+import { maskEmail, type OtpMail, type OtpSender, type OtpType } from "../mail/sender.js";
+import { pluginError } from "../server/answers.js";
 import { servedRoute } from "../server/routes.js";
 import { codedErrorData } from "../shared/convex-error.js";
-import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
+import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import {
+  errorResponse,
+  fromAuthResponse,
   otpPluginOptions,
   ROLLED_BACK,
   type AuthRequestArgs,
   type AuthRequestResult,
+  type AuthResponse,
   type CreateAuth,
 } from "./auth-request.js";
-import { errorResponse, fromAuthResponse, type AuthResponse } from "./auth-response.js";
-import { clientIp } from "./client-ip.js";
-import { deliverCode } from "./otp-delivery.js";
-import { randomCode, randomSessionToken } from "./random-secrets.js";
-import { readRequestBody, unknownFields } from "./request-body.js";
+
+/** The largest body a route takes: its fields are short, and every sign-up field is bounded by its schema. */
+export const MAX_BODY_BYTES = 16 * 1024;
+/** How deep a body may nest: the routes take flat objects; one level more leaves room for a client's extras. */
+export const MAX_BODY_DEPTH = 2;
+
+const tooLarge = () => pluginError("BODY_TOO_LARGE", { message: `The body may have at most ${MAX_BODY_BYTES} bytes` });
+
+/** How deeply `value` nests objects and arrays, counted without recursion, stopping past `limit`. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * The JSON object a request carries, read before anything else sees it: at most
+ * {@link MAX_BODY_BYTES} (413 `BODY_TOO_LARGE`), JSON, an object, nested at most
+ * {@link MAX_BODY_DEPTH} deep (400 `INVALID_BODY`). A GET, or an empty body, is `{}`.
+ */
+export async function readRequestBody(request: Request): Promise<Record<string, unknown>> {
+  if (request.method === "GET" || request.method === "HEAD") return {};
+  const declared = Number(request.headers.get("content-length"));
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await request.text();
+  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
+    throw tooLarge();
+  }
+  if (text.trim() === "") return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw pluginError("INVALID_BODY", { message: "The body is not JSON" });
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw pluginError("INVALID_BODY", { message: "The body must be a JSON object" });
+  }
+  if (depthOf(body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+    throw pluginError("INVALID_BODY", { message: `The body may nest at most ${MAX_BODY_DEPTH} levels deep` });
+  }
+  return body as Record<string, unknown>;
+}
+
+/** 400 `UNKNOWN_FIELD` for keys a route does not take, named in `fields`: refused before any code is touched. */
+export function unknownFields(body: Record<string, unknown>, allowed: ReadonlySet<string>): APIError | undefined {
+  const unknown = Object.keys(body).filter((key) => !allowed.has(key));
+  if (unknown.length === 0) return undefined;
+  const { message } = OTP_ONBOARDING_ERROR_CODES.UNKNOWN_FIELD;
+  return pluginError("UNKNOWN_FIELD", { message: `${message}: ${unknown.join(", ")}`, fields: unknown });
+}
+
+/** The part of a Convex ctx that knows the caller: `ctx.meta.getRequestMetadata()` (convex ≥ 1.38). */
+export type RequestMetaCtx = {
+  meta?: { getRequestMetadata?: () => Promise<{ ip: string | null }> } | object;
+};
+
+/**
+ * The client IP of the request, as the per-IP send limit keys it, or `null` if it is unknown.
+ *
+ * - With `advanced.ipAddress.ipAddressHeaders` set (a proxy of yours in front of Convex, such as a
+ *   Next.js route that forwards `/api/auth`), the first of those headers that holds a valid IP,
+ *   resolved with Better Auth's rules (`trustedProxies`, IPv6 subnet). Only set it when that proxy
+ *   overwrites the header: a client can send any header it likes.
+ * - Otherwise the address Convex itself saw, from `ctx.meta.getRequestMetadata()`. A header such as
+ *   `x-forwarded-for` is not read then, since a client talking to Convex directly could forge it.
+ *
+ * IPv6 addresses are reduced to their /64 subnet (Better Auth's `ipv6Subnet`), which one client
+ * typically owns whole. `disableIpTracking` turns the lookup off.
+ */
+export async function clientIp(
+  convexCtx: RequestMetaCtx,
+  request: Request | undefined,
+  options: Pick<BetterAuthOptions, "advanced">,
+): Promise<string | null> {
+  const ipOptions = options.advanced?.ipAddress;
+  if (ipOptions?.disableIpTracking) return null;
+  const ipv6Subnet = ipOptions?.ipv6Subnet;
+
+  if (ipOptions?.ipAddressHeaders?.length) {
+    for (const header of ipOptions.ipAddressHeaders) {
+      const value = request?.headers.get(header);
+      const ip = value
+        ? getIPFromHeader(value, {
+            ...(ipv6Subnet !== undefined ? { ipv6Subnet } : {}),
+            ...(ipOptions.trustedProxies ? { trustedProxies: ipOptions.trustedProxies } : {}),
+          })
+        : null;
+      if (ip) return ip;
+    }
+    return null;
+  }
+
+  const meta = convexCtx.meta as
+    { getRequestMetadata?: () => Promise<{ ip: string | null }> } | undefined;
+  // Queries have no request metadata, and older Convex runtimes no `meta`: both mean "unknown".
+  const ip = await meta?.getRequestMetadata?.().then(
+    (m) => m.ip,
+    () => null,
+  );
+  return ip ? normalizeIP(ip, ipv6Subnet !== undefined ? { ipv6Subnet } : {}) : null;
+}
+
+// Secrets are made here, in the HTTP action, where `crypto.getRandomValues` is the platform's
+// generator; a Convex query or mutation only has a generator seeded per execution.
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `length` characters drawn uniformly from `alphabet` (rejection sampling: no modulo bias). */
+function randomString(length: number, alphabet: string): string {
+  const limit = 256 - (256 % alphabet.length);
+  let result = "";
+  while (result.length < length) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(length * 2))) {
+      if (byte < limit && result.length < length) result += alphabet[byte % alphabet.length];
+    }
+  }
+  return result;
+}
+
+/** A one-time code of `digits` decimal digits. */
+export const randomCode = (digits: number) => randomString(digits, "0123456789");
+
+/** A session token as Better Auth makes them: 32 letters and digits. */
+export const randomSessionToken = () => randomString(32, ALPHANUMERIC);
+
+/**
+ * Sends a code mail from the HTTP action, after the code was stored. Returns the client's answer
+ * when the mail did not leave: the sender's own `APIError`, else 503 `OTP_DELIVERY_FAILED` (the
+ * cause logged, the address masked, the code never).
+ */
+export async function deliverCode(sender: OtpSender, mail: OtpMail): Promise<APIError | undefined> {
+  try {
+    await deliver(sender, mail);
+    return undefined;
+  } catch (error) {
+    if (error instanceof APIError) return error;
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`[otp-onboarding] ${mail.type} code mail to ${maskEmail(mail.to)} not sent: ${reason}`);
+    return APIError.from(ERROR_STATUS.OTP_DELIVERY_FAILED, OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED);
+  }
+}
 
 /** Options of {@link registerOtpRoutes}. */
 export type OtpRoutesOptions = {

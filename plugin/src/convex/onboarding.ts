@@ -1,3 +1,7 @@
+/**
+ * The one-time onboarding: its once-marker table, its steps, and the `user` triggers that run them in
+ * the same transaction as the user's insert, update or deletion.
+ */
 import {
   defineTable,
   type GenericDataModel,

@@ -1,3 +1,4 @@
+/** Server-side users: creating and deleting Better Auth users from any Convex mutation, triggers included. */
 import type { AuthFunctions } from "@convex-dev/better-auth";
 import {
   createFunctionHandle,

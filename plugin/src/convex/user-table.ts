@@ -1,3 +1,4 @@
+/** The component's `user` table fields and indexes, derived from the sign-up schema. */
 import type { TableDefinition } from "convex/server";
 import { zodOutputToConvex } from "convex-helpers/server/zod4";
 import { v, type GenericValidator, type Validator } from "convex/values";

@@ -1,11 +1,51 @@
+/**
+ * The abuse limits: the mailbox they count by, the budgets kept in the rate limiter component, and
+ * the hooks that spend them (what a send spends before its code is stored, what a check charges
+ * around the comparison).
+ */
 import { RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
 import type { ComponentApi } from "@convex-dev/rate-limiter/_generated/component.js";
-import { APIError } from "better-auth/api";
+import type { HookEndpointContext } from "@better-auth/core";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { GenericMutationCtx } from "convex/server";
 import type { OtpType } from "../mail/sender.js";
-import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
-import { canonicalMailbox } from "./canonical-mailbox.js";
+import { asRecord, hasSignUpFields, parseSignUp, type SignUpFieldsSchema } from "../shared/sign-up-schema.js";
+import { USERNAME_FIELD } from "../shared/user-fields.js";
+import { invalidSignUpParams, pluginError, usernameTakenError } from "./answers.js";
+import { codeSubject, isLive, latestCode, triesOf, withAddress, type OtpStore } from "./codes.js";
 import type { Budget, ResolvedLimits } from "./options.js";
+import type { PluginContext } from "./request.js";
+import { routeOf } from "./routes.js";
+
+/**
+ * Providers known to deliver `first.last@` and `firstlast@` to the same mailbox, and the domain
+ * each one's addresses are counted under.
+ */
+const DOT_BLIND_DOMAINS: Record<string, string> = {
+  "gmail.com": "gmail.com",
+  "googlemail.com": "gmail.com",
+};
+
+/**
+ * The mailbox an address reaches, as the abuse limits count it: lower case, without a `+tag`, and
+ * without dots for providers that ignore them (Gmail). `Ann.Lee+news@GoogleMail.com` and
+ * `annlee@gmail.com` are one mailbox. Only limits use it; the user's own address is never rewritten.
+ */
+export function canonicalMailbox(email: string): string {
+  const address = email.trim().toLowerCase();
+  const at = address.lastIndexOf("@");
+  if (at < 1) return address;
+  let local = address.slice(0, at);
+  let domain = address.slice(at + 1);
+  const plus = local.indexOf("+");
+  if (plus > 0) local = local.slice(0, plus);
+  const dotBlind = DOT_BLIND_DOMAINS[domain];
+  if (dotBlind) {
+    local = local.replace(/\./g, "");
+    domain = dotBlind;
+  }
+  return `${local}@${domain}`;
+}
 
 type Limit = { name: string; key: string; config: RateLimitConfig };
 
@@ -30,8 +70,7 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 /** An error that says when to try again: `Retry-After` (seconds) in the header and the body. */
 function retryLater(code: "RATE_LIMITED" | "TOO_MANY_ATTEMPTS", retryAfterMs: number): APIError {
   const retryAfter = seconds(retryAfterMs);
-  const { message } = OTP_ONBOARDING_ERROR_CODES[code];
-  return new APIError(ERROR_STATUS[code], { code, message, retryAfter }, { "Retry-After": String(retryAfter) });
+  return pluginError(code, { retryAfter }, { "Retry-After": String(retryAfter) });
 }
 
 /** Whose limits a request spends: the mailbox it names, for a purpose, from a client IP. */
@@ -136,3 +175,126 @@ export function requestLimits(
 }
 
 export type RequestLimits = ReturnType<typeof requestLimits>;
+
+/** Whether `username` belongs to a user other than `self`. */
+export async function usernameTaken(ctx: Pick<HookEndpointContext, "context">, username: unknown, self?: string) {
+  if (typeof username !== "string") return false;
+  const owner = await ctx.context.adapter.findOne<{ id: string }>({
+    model: "user",
+    where: [{ field: USERNAME_FIELD, value: username }],
+  });
+  return owner !== null && owner.id !== self;
+}
+
+/**
+ * Before a code is stored and mailed, in the request's transaction:
+ * 1. the address (and sign-up fields sent early) must be valid: bad input spends nothing;
+ * 2. the client IP's budget is spent, so that even a probe of a username pays for it;
+ * 3. a taken username answers `USERNAME_TAKEN` (no code, no mail);
+ * 4. the wait since the mailbox's last code and its budget for this purpose are spent (aliases of
+ *    one mailbox share them);
+ * 5. earlier codes for this mailbox and purpose are deleted: only the new one can be used.
+ * Parallel sends for one mailbox are serialised by Convex: one passes the wait, the others get 429.
+ */
+export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginContext<Fields>, store: OtpStore) {
+  const { fields, expiresIn, routes } = plugin.options;
+  const onSendRoute = (ctx: HookEndpointContext) => routeOf(ctx, routes)?.kind === "send";
+
+  const spend = createAuthMiddleware(async (ctx) => {
+    const route = routeOf(ctx, routes)!;
+    const state = plugin.state()!;
+    const body = asRecord(ctx.body);
+    const withFields = route.signUpFields === true && hasSignUpFields(fields, body);
+    const parsed = withFields ? parseSignUp(fields, body, { partial: true }) : undefined;
+    if (parsed && !parsed.success) throw invalidSignUpParams(parsed.issues);
+    const subject = await codeSubject(ctx, route, state.ip);
+    if (!subject) return;
+
+    const limits = plugin.limits();
+    const refusal = await limits.spendIp(subject.ip);
+    if (refusal) throw refusal;
+    if (parsed?.success && (await usernameTaken(ctx, parsed.data[USERNAME_FIELD]))) throw usernameTakenError();
+    const waiting = await limits.spendMailbox(subject);
+    if (waiting) throw waiting;
+    await ctx.context.internalAdapter.deleteVerificationByIdentifier(subject.identifier);
+    return { context: { body: withAddress(ctx, subject.email) } };
+  });
+
+  /**
+   * When a send answered success but mailed nothing (Better Auth sends no code to an unknown
+   * address for a password reset or verification, nor to a taken new address), a stand-in code
+   * is kept that nobody received: later checks then count tries, charge failures and answer
+   * exactly as they would for a registered address, and the send spent the same limits.
+   */
+  const standIn = createAuthMiddleware(async (ctx) => {
+    const returned = ctx.context.returned;
+    if (returned instanceof Error || plugin.state()?.mail) return;
+    const route = routeOf(ctx, routes)!;
+    const state = plugin.state();
+    const subject = state && (await codeSubject(ctx, route, state.ip));
+    if (!state || !subject) return;
+    await ctx.context.internalAdapter.createVerificationValue({
+      identifier: subject.identifier,
+      value: `${await store.atRest(state.otp)}:0`,
+      expiresAt: new Date(Date.now() + expiresIn * 1000),
+    });
+    await plugin.scheduleCodeCleanup(subject.identifier);
+  });
+
+  return {
+    before: { matcher: onSendRoute, handler: spend },
+    after: { matcher: onSendRoute, handler: standIn },
+  };
+}
+
+/**
+ * The failure budgets of the routes that check a code. Before the comparison, when there is a live
+ * code to guess at, one failure is charged (a spent budget refuses even the right code, with
+ * `Retry-After`); a right code refunds it and forgives earlier failures, a wrong one answers
+ * `INVALID_OTP` with the `triesLeft` of the code (0: only a new code helps). The charge, the
+ * comparison and the try it records are one transaction, so parallel guesses cannot overtake it.
+ * With no code to guess at, nothing is charged: nobody can lock an address for free.
+ */
+export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginContext<Fields>) {
+  const { allowedAttempts, routes } = plugin.options;
+  const onCheckRoute = (ctx: HookEndpointContext) => routeOf(ctx, routes)?.kind === "check";
+  const subjectOf = (ctx: HookEndpointContext) => codeSubject(ctx, routeOf(ctx, routes)!, plugin.state()!.ip);
+
+  const charge = createAuthMiddleware(async (ctx) => {
+    const subject = await subjectOf(ctx);
+    if (!subject) return;
+    if (isLive(await latestCode(ctx.context.adapter, subject.identifier), allowedAttempts)) {
+      const refusal = await plugin.limits().chargeFailure(subject);
+      if (refusal) throw refusal;
+    }
+    // The address as the code was stored under: trimmed and lower-cased.
+    return { context: { body: withAddress(ctx, subject.email) } };
+  });
+
+  // After the comparison: a right code forgives; a wrong one says how many tries the code has left;
+  // a code that can no longer be used lifts the wait for a new one.
+  const settle = createAuthMiddleware(async (ctx) => {
+    const returned = ctx.context.returned;
+    const subject = await subjectOf(ctx);
+    if (!subject) return;
+    const limits = plugin.limits();
+    if (returned instanceof APIError) {
+      const code = returned.body?.code;
+      if (code === "OTP_EXPIRED" || code === "TOO_MANY_ATTEMPTS") await limits.liftWait(subject);
+      if (code !== "INVALID_OTP") return;
+      const stored = await latestCode(ctx.context.adapter, subject.identifier);
+      if (!stored) return;
+      const triesLeft = Math.max(0, allowedAttempts - triesOf(stored.value));
+      if (triesLeft === 0) await limits.liftWait(subject);
+      throw new APIError(returned.status, { ...returned.body, triesLeft }, returned.headers);
+    }
+    if (returned instanceof Error || (returned instanceof Response && !returned.ok)) return;
+    await limits.forgiveFailures(subject);
+    if (routeOf(ctx, routes)?.consumes) await limits.liftWait(subject);
+  });
+
+  return {
+    before: { matcher: onCheckRoute, handler: charge },
+    after: { matcher: onCheckRoute, handler: settle },
+  };
+}

@@ -1,8 +1,12 @@
+/**
+ * The plugin's options: every field documented with its default, the abuse limits among them, and
+ * the defaults resolved once per plugin instance.
+ */
 import type { ComponentApi } from "@convex-dev/rate-limiter/_generated/component.js";
 import type { GenericActionCtx, GenericMutationCtx, GenericQueryCtx } from "convex/server";
 import type { OtpSender } from "../mail/sender.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import type { OtpStorage } from "./otp-storage.js";
+import type { OtpStorage } from "./codes.js";
 import type { OptionalRoute } from "./routes.js";
 
 /** At most `max` events per `window` seconds. */

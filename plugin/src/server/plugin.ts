@@ -1,20 +1,102 @@
+/**
+ * The plugin itself: `otpOnboarding`, which configures Better Auth's emailOTP, declares the user
+ * fields derived from the sign-up schema (with their rules on every write), and orders its hooks.
+ */
 import type { BetterAuthPlugin, User } from "better-auth";
 import { createAuthEndpoint, getSessionFromCtx } from "better-auth/api";
 import { emailOTP } from "better-auth/plugins/email-otp";
 import * as z from "zod";
 import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import { userFieldsOf } from "./better-auth-fields.js";
-import { errorAnswers } from "./error-answers.js";
-import { failureBudget } from "./failure-budget.js";
+import { fieldType, isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
+import { textIssue } from "../shared/visible-text.js";
+import { errorAnswers, invalidSignUpParams, signUpAnswers } from "./answers.js";
+import { codeIdentifier, createOtpStorage } from "./codes.js";
+import { failureBudget, sendLimits } from "./limits.js";
 import { resolveOptions, type OtpOnboardingOptions } from "./options.js";
-import { createOtpStorage } from "./otp-storage.js";
-import { pluginContext } from "./plugin-context.js";
-import { routeGate } from "./route-gate.js";
-import { ROUTES } from "./routes.js";
-import { sendLimits } from "./send-limits.js";
-import { nameRule, signUpAnswers } from "./sign-up-answers.js";
-import { codeIdentifier } from "./stored-code.js";
+import { pluginContext } from "./request.js";
+import { ROUTES, routeGate } from "./routes.js";
+
+type FieldType<T> = T extends string
+  ? "string"
+  : T extends number
+    ? "number"
+    : T extends boolean
+      ? "boolean"
+      : T extends Date
+        ? "date"
+        : "json";
+
+/** The Better Auth user fields that a sign-up schema adds, typed so that sessions and clients see them. */
+export type UserFieldsOf<Fields extends SignUpFieldsSchema> = {
+  [K in Exclude<keyof z.output<Fields>, CoreUserField> & string]: {
+    type: FieldType<NonNullable<z.output<Fields>[K]>>;
+    required: undefined extends z.output<Fields>[K] ? false : true;
+    unique: K extends typeof USERNAME_FIELD ? true : false;
+    input: true;
+  };
+};
+
+/** A Standard Schema (https://standardschema.dev), as Better Auth's field validators take it. */
+type StandardSchema = { "~standard": Pick<z.ZodType["~standard"], "version" | "vendor" | "validate"> };
+
+/**
+ * The field's own schema, as Better Auth runs it on every write of the field (sign-up and
+ * `/update-user`): readable text first, then Zod, whose output (trimmed, defaulted) is stored.
+ */
+function fieldValidator(schema: z.ZodType): StandardSchema {
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "convex-otp-onboarding",
+      validate(value: unknown) {
+        const hidden = typeof value === "string" ? textIssue(value) : undefined;
+        if (hidden) return { issues: [{ message: hidden }] };
+        return schema["~standard"].validate(value);
+      },
+    },
+  };
+}
+
+/**
+ * Derives the Better Auth `user` fields that the plugin declares from the Zod sign-up schema, each
+ * with its schema as Better Auth's validator.
+ */
+export function userFieldsOf<Fields extends SignUpFieldsSchema>(
+  fields: Fields,
+): UserFieldsOf<Fields> {
+  const entries = Object.entries(fields.shape)
+    .filter(([key]) => !isCoreUserField(key))
+    .map(([key, schema]) => [
+      key,
+      {
+        type: fieldType(schema as z.ZodType),
+        required: !(schema as z.ZodType).safeParse(undefined).success,
+        unique: key === USERNAME_FIELD,
+        input: true,
+        validator: { input: fieldValidator(schema as z.ZodType) },
+      },
+    ]);
+  return Object.fromEntries(entries) as UserFieldsOf<Fields>;
+}
+
+/**
+ * Better Auth's `user.create.before` and `user.update.before` hook for the one sign-up field it
+ * keeps apart, `name`: the same Zod rule and readable text as the others, on every write of it. An
+ * empty name at sign-up is no name (Better Auth writes `""`).
+ */
+function nameRule(fields: SignUpFieldsSchema) {
+  const schema = fields.shape["name"] as z.ZodType | undefined;
+  return async (user: { name?: string } & Record<string, unknown>) => {
+    if (!schema || !Object.hasOwn(user, "name")) return;
+    const given = user.name === "" ? undefined : user.name;
+    const hidden = typeof given === "string" ? textIssue(given) : undefined;
+    const parsed = schema.safeParse(given);
+    const message = hidden ?? (parsed.success ? undefined : parsed.error.issues[0]?.message);
+    if (message) throw invalidSignUpParams([{ path: "name", message }]);
+    return { data: { ...user, name: typeof parsed.data === "string" ? parsed.data : "" } };
+  };
+}
 
 /** The body of `/sign-in/email-otp`: email and code, plus the sign-up fields (needed for a new user). */
 type SignInBody<Fields extends SignUpFieldsSchema> = z.ZodObject<

@@ -1,4 +1,14 @@
+/**
+ * The route table: which routes the plugin serves and what each does with codes, which one a
+ * request asks for, and the gate that answers 404 for the rest and keeps code routes inside the
+ * auth mutation.
+ */
+import type { HookEndpointContext } from "@better-auth/core";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { OtpType } from "../mail/sender.js";
+import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
+import { asRecord, type SignUpFieldsSchema } from "../shared/sign-up-schema.js";
+import type { PluginContext } from "./request.js";
 
 /**
  * The routes that can be turned on beyond the sign-in flow, each for an app that needs it: the
@@ -156,3 +166,37 @@ export function servedRoute(
 
 const isPurpose = (value: unknown): value is OtpType =>
   typeof value === "string" && Object.hasOwn(PURPOSE_ROUTE, value);
+
+/** The route a hook runs on, as the plugin serves it for this request (`undefined`: not served). */
+export function routeOf(ctx: HookEndpointContext, enabled: ReadonlySet<OptionalRoute>) {
+  const method = ctx.request?.method ?? ctx.method ?? "POST";
+  return servedRoute(ctx.path ?? "", String(method), asRecord(ctx.body), enabled);
+}
+
+/** Routes of Better Auth's emailOTP, some of which the plugin does not serve. */
+const isCodeRoute = (ctx: HookEndpointContext) =>
+  /^\/(email-otp\/|sign-in\/email-otp$|forget-password\/email-otp$)/.test(ctx.path ?? "");
+
+/**
+ * The first hook: an emailOTP route or purpose that is not turned on answers 404, however the request
+ * got here; and a route that sends or checks a code must come through the plugin's auth mutation,
+ * where its limits, its code and its user are one transaction.
+ */
+export function routeGate(plugin: PluginContext<SignUpFieldsSchema>) {
+  return {
+    matcher: isCodeRoute,
+    handler: createAuthMiddleware(async (ctx) => {
+      const route = routeOf(ctx, plugin.options.routes);
+      if (!route) {
+        throw APIError.from("NOT_FOUND", OTP_ONBOARDING_ERROR_CODES.NOT_FOUND);
+      }
+      if ((route.kind === "send" || route.kind === "check") && !plugin.state()) {
+        const { code } = OTP_ONBOARDING_ERROR_CODES.NOT_SERVED_BY_PLUGIN;
+        throw new APIError("INTERNAL_SERVER_ERROR", {
+          code,
+          message: `${route.path} must be served by registerOtpRoutes(http, ...) so that it runs in one transaction`,
+        });
+      }
+    }),
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ForeignConvexError } from "../shared/convex-error.fixture";
-import { answerForFailure } from "./failure-answers";
+import { answerForFailure } from "./auth-request";
 
 describe("the answer to a failed auth request", () => {
   it("is a step's own code with status 400, whichever copy of convex made the ConvexError", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createOtpStorage, keyedOtpHash } from "./otp-storage";
+import { createOtpStorage, keyedOtpHash } from "./codes";
 
 const SECRET = "a-long-enough-test-secret-for-better-auth-0123";
 

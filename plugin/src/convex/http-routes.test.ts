@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientIp } from "./client-ip";
+import { clientIp } from "./http-routes";
 
 const seenByConvex = (ip: string | null) => ({
   meta: { getRequestMetadata: async () => ({ ip }) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalMailbox } from "./canonical-mailbox";
+import { canonicalMailbox } from "./limits";
 
 describe("the mailbox an address reaches, as the limits count it", () => {
   it("ignores case and +tags everywhere, and dots at Gmail", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import { fieldsOfEachKind as fields } from "../shared/sign-up-fields.fixture";
-import { userFieldsOf } from "./better-auth-fields";
+import { userFieldsOf } from "./plugin";
 
 describe("Better Auth user fields from the sign-up schema", () => {
   it("declares every field but Better Auth's own, with its type and whether it is required", () => {

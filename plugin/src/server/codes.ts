@@ -1,0 +1,145 @@
+/**
+ * The stored code: the `verification` row a code is kept in, the form it is kept in (keyed hash or
+ * encrypted), whether it can still be used, and which code a send or check request is about.
+ */
+import type { AuthContext, HookEndpointContext } from "@better-auth/core";
+import type { Verification } from "better-auth";
+import { getSessionFromCtx } from "better-auth/api";
+import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
+import type { OtpType } from "../mail/sender.js";
+import { asRecord, emailSchema, toSignUpIssues } from "../shared/sign-up-schema.js";
+import { invalidSignUpParams } from "./answers.js";
+import type { LimitSubject } from "./limits.js";
+import type { ServedRoute } from "./routes.js";
+
+/**
+ * Where a code is kept: the `verification` row Better Auth's emailOTP names `<purpose>-otp-<email>`
+ * (for an email change, `<current>-<new>` stands for the email). The one place that knows it.
+ */
+export function codeIdentifier(purpose: OtpType, email: string, currentEmail?: string): string {
+  const address = purpose === "change-email" && currentEmail ? `${currentEmail}-${email}` : email;
+  return `${purpose}-otp-${address}`;
+}
+
+/** The wrong tries recorded in a stored code value, `<stored code>:<tries>` as emailOTP writes it. */
+export const triesOf = (value: string) => Number(value.slice(value.lastIndexOf(":") + 1)) || 0;
+
+type CodeReader = Pick<AuthContext["adapter"], "findMany">;
+
+/** The latest code kept under `identifier`, as Better Auth's check picks it, or `null`. */
+export async function latestCode(adapter: CodeReader, identifier: string): Promise<Verification | null> {
+  const [row] = await adapter.findMany<Verification>({
+    model: "verification",
+    where: [{ field: "identifier", value: identifier }],
+    sortBy: { field: "createdAt", direction: "desc" },
+    limit: 1,
+  });
+  return row ?? null;
+}
+
+/** Whether a code can still be used: it exists, has not expired and has tries left. */
+export function isLive(code: Verification | null, allowedAttempts: number, now = new Date()): boolean {
+  return !!code && new Date(code.expiresAt) >= now && triesOf(code.value) < allowedAttempts;
+}
+
+/** The code a request sends or checks: whose mailbox, for what, and the row it is kept in. */
+export type CodeSubject = LimitSubject & { identifier: string };
+
+/**
+ * The code a send or check route is about, or `undefined` when the body names no purpose (Better
+ * Auth then refuses the request itself, and nothing is spent). A malformed address answers 400
+ * `INVALID_SIGNUP_PARAMS` before any code is looked at. An email change is about the new address,
+ * and its code is kept under the current and the new one.
+ */
+export async function codeSubject(
+  ctx: HookEndpointContext,
+  route: ServedRoute,
+  ip: string | null,
+): Promise<CodeSubject | undefined> {
+  const purpose: OtpType | undefined = route.codePurpose;
+  if (!purpose) return undefined;
+  const body = asRecord(ctx.body);
+  const field = purpose === "change-email" ? "newEmail" : "email";
+  const parsed = emailSchema.safeParse(body[field]);
+  if (!parsed.success) {
+    throw invalidSignUpParams(toSignUpIssues(parsed.error).map((issue) => ({ ...issue, path: field })));
+  }
+  const email = parsed.data;
+  const current =
+    purpose === "change-email" ? (await getSessionFromCtx(ctx as Parameters<typeof getSessionFromCtx>[0]))?.user.email.toLowerCase() : undefined;
+  if (purpose === "change-email" && !current) return undefined;
+  return { email, purpose, ip, identifier: codeIdentifier(purpose, email, current) };
+}
+
+/** The request's body with its address (`email`, or `newEmail` for an email change) as given. */
+export function withAddress(ctx: HookEndpointContext, email: string): Record<string, unknown> {
+  const body = asRecord(ctx.body);
+  return { ...body, [Object.hasOwn(body, "newEmail") ? "newEmail" : "email"]: email };
+}
+
+/**
+ * How a code is kept at rest:
+ * - `"keyed-hash"`: HMAC-SHA-256 under a key derived from the Better Auth secret. An unkeyed hash of a
+ *   6-digit code is reversed by trying its 10^6 values; without the secret this one is not.
+ * - `"encrypted"`: Better Auth's symmetric encryption under the secret (recoverable, so a resend may
+ *   reuse the code).
+ */
+export type OtpStorage = "keyed-hash" | "encrypted";
+
+const encoder = new TextEncoder();
+const KEY_LABEL = "convex-otp-onboarding/otp-at-rest/v1";
+
+async function hmac(key: ArrayBuffer | Uint8Array<ArrayBuffer>, data: string) {
+  const cryptoKey = await crypto.subtle.importKey(
+    "raw",
+    key,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(data));
+}
+
+function base64Url(bytes: ArrayBuffer) {
+  let binary = "";
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** HMAC-SHA-256 of the code under a key that is itself an HMAC of the secret and a fixed label. */
+export async function keyedOtpHash(secret: string, otp: string): Promise<string> {
+  const key = await hmac(encoder.encode(secret), KEY_LABEL);
+  return base64Url(await hmac(key, otp));
+}
+
+/** The secret material Better Auth hands plugins at init (`ctx.secret` and, if rotating, `ctx.secretConfig`). */
+export type SecretSource = { secret: string; secretConfig?: unknown };
+
+/**
+ * Stores codes for one auth instance; Better Auth compares a submitted code with the stored form in
+ * constant time. The secret is known only once Better Auth has initialised the plugin, hence `bind`.
+ */
+export function createOtpStorage(storage: OtpStorage) {
+  let source: SecretSource | undefined;
+  const secret = () => {
+    if (!source) throw new Error("convex-otp-onboarding: the OTP store was used before init");
+    return source;
+  };
+  const key = () => (secret().secretConfig ?? secret().secret) as Parameters<typeof symmetricEncrypt>[0]["key"];
+  /** The form a code is kept in. */
+  const atRest = async (otp: string): Promise<string> =>
+    storage === "encrypted" ? symmetricEncrypt({ key: key(), data: otp }) : keyedOtpHash(secret().secret, otp);
+  return {
+    bind(next: SecretSource) {
+      source = next;
+    },
+    atRest,
+    /** The value for emailOTP's `storeOTP` option. */
+    storeOTP:
+      storage === "encrypted"
+        ? { encrypt: atRest, decrypt: (stored: string) => symmetricDecrypt({ key: key(), data: stored }) }
+        : { hash: atRest },
+  };
+}
+
+export type OtpStore = ReturnType<typeof createOtpStorage>;
