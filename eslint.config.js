@@ -11,8 +11,8 @@ import tseslint from "typescript-eslint";
 
 // Where Convex functions are written: convex/ (and its betterAuth/ component), the package's
 // plugin/src/convex/ (both matched by the plugin's own `**/convex/**/*.ts`), and the bench's
-// baseline backend.
-const CONVEX_CODE = ["**/convex/**/*.ts", "bench/baseline/**/*.ts"];
+// baseline and Convex Auth backends.
+const CONVEX_CODE = ["**/convex/**/*.ts", "bench/baseline/**/*.ts", "bench/peer-convex-auth/**/*.ts"];
 
 export default defineConfig(
   {

@@ -12,6 +12,12 @@
  *   its caller's transaction, without a round trip;
  * - **scheduled**: started by the scheduler after its caller committed, and everything inside it.
  *   Nobody waits for it.
+ *
+ * A **request** is what a client sends into the deployment: an HTTP action, or a function called
+ * by nothing counted (Convex Auth's client calls its `auth:signIn` action directly).
+ *
+ * With {@link traceReads} on, each call also knows the documents it read itself, by table: every
+ * database syscall that convex-test counts as a read is put on the innermost counted call.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ModuleMap } from "./modules.js";
@@ -48,8 +54,18 @@ export type Call = {
    * serialization, the nested transaction), seen from the caller's `ctx.run*`.
    */
   dispatchMs?: number;
+  /**
+   * The operation a function that does several was asked for: Convex Auth's `auth:store` takes
+   * `{ args: { type: "createVerificationCode", ... } }`.
+   */
+  operation?: string;
   /** Documents the transaction read (top-level queries and mutations only, nested reads included). */
   documentsRead?: number;
+  /**
+   * Documents this call read itself, by table (without those of the calls it made), when
+   * {@link traceReads} is on.
+   */
+  reads: Map<string, number>;
 };
 
 /** Collects the calls of one setup; the bench takes them after each sign-up or request. */
@@ -71,19 +87,26 @@ export class CallLog {
 /** An HTTP action: a request into the deployment. */
 export const isHttp = (call: Call) => call.kind === "http";
 
+/** A request into the deployment: an HTTP action, or a function a client called directly. */
+export const isRequest = (call: Call) => call.parent === undefined && !call.scheduled;
+
 /**
  * A top-level transaction on the request's path: a query, mutation or action called from an
- * (HTTP) action, which the request waits for. Scheduled work is not on the path.
+ * (HTTP) action, which the request waits for, or a query or mutation a client called directly.
+ * Scheduled work is not on the path.
  */
 export const isTopLevelTx = (call: Call) =>
-  call.kind !== "http" && call.level === "top" && !call.scheduled;
+  call.kind !== "http" &&
+  call.level === "top" &&
+  !call.scheduled &&
+  !(call.kind === "action" && isRequest(call));
 
 /** A call inside a query or mutation's transaction (a component call, a trigger), on the path. */
 export const isNested = (call: Call) => call.level === "nested" && !call.scheduled;
 
-/** Round trips a request waits for: each HTTP action, and each top-level transaction it makes. */
+/** Round trips a client waits for: each request, and each top-level transaction it makes. */
 export const roundTrips = (calls: readonly Call[]) =>
-  calls.filter((call) => isHttp(call) || isTopLevelTx(call)).length;
+  calls.filter((call) => isRequest(call) || isTopLevelTx(call)).length;
 
 /** Documents read by every transaction of these calls (scheduled ones included). */
 export const documentsRead = (calls: readonly Call[]) =>
@@ -199,6 +222,7 @@ const newCall = (kind: CallKind, name: string): Call => ({
   depth: 0,
   ms: 0,
   selfMs: 0,
+  reads: new Map(),
 });
 
 function countedFunction(func: Registered, name: string, log: CallLog): Registered {
@@ -206,6 +230,7 @@ function countedFunction(func: Registered, name: string, log: CallLog): Register
   const handler = async (ctx: any, args: any) => {
     const tables = new Set<string>();
     const call = newCall(kind, name);
+    if (typeof args?.args?.type === "string") call.operation = args.args.type;
     const inner = timedRuns(ctx.db ? { ...ctx, db: tracedDb(ctx.db, tables) } : ctx);
     try {
       return await runCounted(call, log, async () => {
@@ -296,4 +321,58 @@ export function countBy(calls: readonly Call[], key: (call: Call) => string): Ma
   const counts = new Map<string, number>();
   for (const call of calls) counts.set(key(call), (counts.get(key(call)) ?? 0) + 1);
   return counts;
+}
+
+/** Every document-read syscall convex-test counts (its `trackRead`), and the ids each one read. */
+const READS: Record<string, (args: string, result: string) => string[]> = {
+  "1.0/get": (_, result) => idsOf([JSON.parse(result)]),
+  "1.0/queryStreamNext": (_, result) => idsOf([JSON.parse(result).value]),
+  "1.0/queryPage": (_, result) => idsOf(JSON.parse(result).page),
+  // A patch, replace or delete reads the document it writes.
+  "1.0/shallowMerge": (args) => [JSON.parse(args).id],
+  "1.0/replace": (args) => [JSON.parse(args).id],
+  "1.0/remove": (args) => [JSON.parse(args).id],
+};
+const idsOf = (docs: ({ _id: string } | null)[]) =>
+  docs.flatMap((doc) => (doc ? [doc._id] : []));
+
+/** The table of a convex-test id: its ids are a counter followed by the table's name. */
+const tableOf = (id: string) => id.replace(/^[0-9]+/, "");
+
+let tracingReads = false;
+
+/**
+ * Puts each document a Convex function reads on the counted call that read it (`Call.reads`), by
+ * wrapping the syscalls that convex-test installs as the global `Convex` when a test instance is
+ * made. Call it after the first `convexTest(...)`; the bench checks the sum of a transaction's
+ * reads against convex-test's own count (`documentsRead`).
+ */
+export function traceReads() {
+  if (tracingReads) return;
+  const runtime = (globalThis as { Convex?: Record<string, any> }).Convex;
+  if (!runtime) throw new Error("traceReads: make a convexTest instance first");
+  tracingReads = true;
+  (globalThis as { Convex?: Record<string, any> }).Convex = {
+    get syscall() {
+      return runtime.syscall;
+    },
+    get jsSyscall() {
+      return runtime.jsSyscall;
+    },
+    get asyncSyscall() {
+      const asyncSyscall = runtime.asyncSyscall;
+      return async (op: string, args: string) => {
+        const call = enclosing.getStore()?.call;
+        const result: string = await asyncSyscall(op, args);
+        const read = READS[op];
+        if (call && read) {
+          for (const id of read(args, result)) {
+            const table = tableOf(id);
+            call.reads.set(table, (call.reads.get(table) ?? 0) + 1);
+          }
+        }
+        return result;
+      };
+    },
+  };
 }

@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: what the plugin costs next to a bare @convex-dev/better-auth + emailOTP setup,
- * measured in one run on the local convex-test runtime. Sections: static index check, sign-up time
- * (interleaved pairs) and modeled latency, transactions and calls per sign-up, where the time goes,
- * session routes, scale, bundle and cold start, targets. The last line is machine-readable:
- * `BENCH ratio_median=<x> tx_plugin=<n> tx_baseline=<n> calls_plugin=<n> calls_baseline=<n>
- * reads_100=<n> reads_10000=<n> modeled_ms_plugin=<x> modeled_ms_baseline=<x> bundle_kb=<n>
- * bundle_baseline_kb=<n>`.
+ * measured in one run on the local convex-test runtime, with a second peer beside them: Convex Auth
+ * 0.0.95's email-code sign-in. Sections: static index check, sign-up time (interleaved rounds) and
+ * modeled latency, transactions and calls per sign-up, where each call and read goes (request by
+ * request), where the time goes, session routes, scale, bundle and cold start, targets. The last
+ * line is machine-readable: `BENCH ratio_median=<x> tx_plugin=<n> tx_baseline=<n> calls_plugin=<n>
+ * calls_baseline=<n> reads_100=<n> reads_10000=<n> modeled_ms_plugin=<x> modeled_ms_baseline=<x>
+ * bundle_kb=<n> bundle_baseline_kb=<n> nested_plugin=<n> peer_ca_tx=<n> peer_ca_ms=<x>`.
  *
  * Options: `--pairs 200` (measured sign-up pairs), `--scale-pairs 50`, `--cold-runs 5`,
  * `--session-rounds 10`, `--rtt 5` (milliseconds added per round trip in the modeled latency).
@@ -19,14 +20,18 @@ import {
   documentsRead,
   isHttp,
   isNested,
+  isRequest,
   isTopLevelTx,
   roundTrips,
+  traceReads,
   type Call,
 } from "./calls.js";
 import { buildColdStartChild, measureColdStart, type ColdStart } from "./cold-start.js";
 import { checkIndexes, checkSource, KNOWN_UNINDEXED } from "./index-check.js";
-import { ownMs, placeOf, timeByFunction, timeByPlace, type Place } from "./profile.js";
+import { timedPeerSignUp, startPeer, type Peer } from "./peer.js";
+import { ownMs, timeByFunction, timeByPlace, type Place } from "./profile.js";
 import { heading, ms, quietly, table } from "./report.js";
+import { readsByFunction, requestReport, untracedReads } from "./requests.js";
 import { seedUsers } from "./seed.js";
 import { SESSION_ROUTES, sessionRound, type RouteRun } from "./session-routes.js";
 import { appDir, startSetup, type Setup, type SetupName } from "./setups.js";
@@ -50,6 +55,14 @@ const RTT = Number(args.rtt);
 const WARM_UP = 20;
 const SCALE_USERS = [100, 10_000] as const;
 const SETUPS = ["baseline", "plugin"] as const satisfies readonly SetupName[];
+/** The setups of the sign-up sections: the two above and Convex Auth. */
+const SIGN_UP_SETUPS = [...SETUPS, "convex-auth"] as const;
+type SignUpSetup = (typeof SIGN_UP_SETUPS)[number];
+const LABELS: Record<SignUpSetup, string> = {
+  baseline: "baseline (bare emailOTP)",
+  plugin: "plugin (reference backend)",
+  "convex-auth": "Convex Auth 0.0.95 (email code)",
+};
 
 // The targets. The first three are hard (the bench fails on them); see `targets` at the end for
 // which of the others gate too.
@@ -109,15 +122,18 @@ type Measured = { ms: number; calls: Call[] };
 let serial = 0;
 
 /** One sign-up of a new user on `setup`, with its time and the calls it made. */
-async function signUp(setup: Setup): Promise<Measured> {
+async function signUp(setup: Setup | Peer): Promise<Measured> {
   const n = serial++;
-  const fields = setup.name === "plugin" ? { username: `user${n}` } : {};
-  const { ms: elapsed } = await timedSignUp(setup, `${setup.name}${n}@example.com`, fields);
+  const email = `${setup.name}${n}@example.com`;
+  const { ms: elapsed } =
+    setup.name === "convex-auth"
+      ? await timedPeerSignUp(setup, email)
+      : await timedSignUp(setup, email, setup.name === "plugin" ? { username: `user${n}` } : {});
   return { ms: elapsed, calls: setup.log.take() };
 }
 
-/** Runs `count` rounds of one sign-up on each setup, in order (A B A B …). */
-async function interleaved(setups: Setup[], count: number): Promise<Measured[][]> {
+/** Runs `count` rounds of one sign-up on each setup, in order (A B C A B C …). */
+async function interleaved(setups: (Setup | Peer)[], count: number): Promise<Measured[][]> {
   const results: Measured[][] = setups.map(() => []);
   for (let round = 0; round < count; round++) {
     for (const [i, setup] of setups.entries()) results[i].push(await signUp(setup));
@@ -131,34 +147,43 @@ const modeledMs = (run: Measured) => run.ms + RTT * roundTrips(run.calls);
 
 console.log(
   heading(
-    `Sign-up time: baseline vs plugin, ${PAIRS} interleaved pairs after ${WARM_UP} warm-up pairs`,
+    `Sign-up time: baseline vs plugin, and Convex Auth, ${PAIRS} interleaved rounds after ${WARM_UP} warm-up rounds`,
   ),
 );
-const setups = { baseline: startSetup("baseline"), plugin: startSetup("plugin") };
+const setups = { baseline: startSetup("baseline"), plugin: startSetup("plugin"), "convex-auth": startPeer() };
+// From here on every counted call knows the documents it read, by table.
+traceReads();
 const { fresh, runs } = await quietly(async () => {
-  // The first sign-up on a new deployment also creates the JWT signing key: it is a warm-up pair.
-  const [[baseFresh], [pluginFresh]] = await interleaved([setups.baseline, setups.plugin], 1);
-  await interleaved([setups.baseline, setups.plugin], WARM_UP - 1);
-  const [baseRuns, pluginRuns] = await interleaved([setups.baseline, setups.plugin], PAIRS);
+  const order = SIGN_UP_SETUPS.map((name) => setups[name]);
+  // The first sign-up on a new deployment also creates the JWT signing key: it is a warm-up round.
+  const [[baseFresh], [pluginFresh]] = await interleaved(order, 1);
+  await interleaved(order, WARM_UP - 1);
+  const [baseRuns, pluginRuns, peerRuns] = await interleaved(order, PAIRS);
   return {
     fresh: { baseline: baseFresh, plugin: pluginFresh },
-    runs: { baseline: baseRuns, plugin: pluginRuns },
+    runs: { baseline: baseRuns, plugin: pluginRuns, "convex-auth": peerRuns },
   };
 }, noteUnindexed);
 
-const times = { baseline: summary(runs.baseline.map((r) => r.ms)), plugin: summary(runs.plugin.map((r) => r.ms)) };
+const times = {
+  baseline: summary(runs.baseline.map((r) => r.ms)),
+  plugin: summary(runs.plugin.map((r) => r.ms)),
+  "convex-auth": summary(runs["convex-auth"].map((r) => r.ms)),
+};
 const modeled = {
   baseline: summary(runs.baseline.map(modeledMs)),
   plugin: summary(runs.plugin.map(modeledMs)),
+  "convex-auth": summary(runs["convex-auth"].map(modeledMs)),
 };
 const ratios = summary(pairRatios(runs.plugin.map((r) => r.ms), runs.baseline.map((r) => r.ms)));
+const peerRatios = summary(pairRatios(runs["convex-auth"].map((r) => r.ms), runs.baseline.map((r) => r.ms)));
 const modeledRatio = modeled.plugin.median / modeled.baseline.median;
-const tripsOf = (name: SetupName) => median(runs[name].map((r) => roundTrips(r.calls)));
+const tripsOf = (name: SignUpSetup) => median(runs[name].map((r) => roundTrips(r.calls)));
 console.log(
   table(
     ["setup", "sign-ups", "median ms", "p95 ms", "round trips", `modeled median ms (+${RTT} ms/trip)`],
-    SETUPS.map((name) => [
-      name === "baseline" ? "baseline (bare emailOTP)" : "plugin (reference backend)",
+    SIGN_UP_SETUPS.map((name) => [
+      LABELS[name],
       times[name].n,
       ms(times[name].median),
       ms(times[name].p95),
@@ -170,6 +195,10 @@ console.log(
 console.log(
   `plugin/baseline per pair on convex-test: median ${fixed(ratios.median)}, p95 ${fixed(ratios.p95)}; ` +
     `modeled: ${fixed(modeledRatio)} (median plugin / median baseline)`,
+);
+console.log(
+  `Convex Auth/baseline per round on convex-test: median ${fixed(peerRatios.median)}, p95 ${fixed(peerRatios.p95)}; ` +
+    `modeled: ${fixed(modeled["convex-auth"].median / modeled.baseline.median)}`,
 );
 // convex-test answers an indexed query by scanning the table, so the ratio drifts as tables grow.
 const quarter = Math.max(1, Math.floor(PAIRS / 4));
@@ -191,21 +220,24 @@ console.log(
 console.log(
   "(send code + sign in with it, the user, its session and onboarding written inside; the welcome mail runs after, untimed.\n" +
     ` Modeled = time on convex-test + ${RTT} ms per round trip: each HTTP action (a request into the deployment) and each\n` +
-    " top-level transaction (an action's call to the database); nested calls run inside their transaction, without one.)",
+    " top-level transaction (an action's call to the database); nested calls run inside their transaction, without one.\n" +
+    " Convex Auth's client calls its auth:signIn action twice, with no HTTP route on the way: each call is a request.\n" +
+    " Convex Auth is a peer, not a model: it writes the user and its account when the code is SENT, before the code is\n" +
+    " verified; the plugin writes nothing of the user until the code checks out.)",
 );
 
 // ---- Transactions and calls per sign-up ---------------------------------------------------------
 console.log(heading("Transactions and calls per sign-up"));
 /** A count that should not vary between sign-ups: its most, with the range if it did vary. */
-function steady(name: SetupName, count: (calls: Call[]) => number) {
+function steady(name: SignUpSetup, count: (calls: Call[]) => number) {
   const values = runs[name].map((r) => count(r.calls));
   const [min, max] = [Math.min(...values), Math.max(...values)];
   return { max, shown: min === max ? String(max) : `${min}–${max}` };
 }
 const countRows: [string, (calls: Call[]) => number][] = [
-  ["HTTP actions", (calls) => calls.filter(isHttp).length],
+  ["requests (HTTP actions; Convex Auth: action calls)", (calls) => calls.filter(isRequest).length],
   ["top-level transactions (called from an action)", (calls) => txOf(calls).length],
-  ["round trips (HTTP actions + top-level transactions)", roundTrips],
+  ["round trips (requests + top-level transactions)", roundTrips],
   ["nested calls (inside a transaction: components, triggers)", (calls) => calls.filter(isNested).length],
   ["scheduled after the answer (untimed)", (calls) => calls.filter((c) => c.scheduled).length],
   ["all calls", (calls) => calls.length],
@@ -213,28 +245,16 @@ const countRows: [string, (calls: Call[]) => number][] = [
 ];
 console.log(
   table(
-    ["per sign-up", "baseline", "plugin"],
-    countRows.map(([label, count]) => [label, steady("baseline", count).shown, steady("plugin", count).shown]),
+    ["per sign-up", "baseline", "plugin", "Convex Auth"],
+    countRows.map(([label, count]) => [label, ...SIGN_UP_SETUPS.map((name) => steady(name, count).shown)]),
   ),
 );
 const tx = { baseline: steady("baseline", (c) => txOf(c).length).max, plugin: steady("plugin", (c) => txOf(c).length).max };
+const nestedPlugin = steady("plugin", (c) => c.filter(isNested).length).max;
+const peerTx = steady("convex-auth", (c) => txOf(c).length).max;
 const calls = { baseline: median(runs.baseline.map((r) => r.calls.length)), plugin: median(runs.plugin.map((r) => r.calls.length)) };
 console.log("(a range means the count varied between sign-ups; the targets take the most)");
 
-/** The top-level transactions of one request, by name, in order, grouped under their HTTP action. */
-function txList(calls: readonly Call[]) {
-  const lines: string[] = [];
-  for (const call of calls) {
-    if (isHttp(call)) lines.push(`  ${call.name}`);
-    else if (isTopLevelTx(call)) lines.push(`    ${call.kind} ${call.name}${call.table ? ` (${call.table})` : ""}`);
-  }
-  return lines.join("\n");
-}
-for (const name of SETUPS) {
-  const last = runs[name].at(-1)!;
-  console.log(`\n${name}: top-level transactions of one sign-up (${txOf(last.calls).length}), under the HTTP action that made them`);
-  console.log(txList(last.calls));
-}
 const txName = (call: Call) => `${call.kind} ${call.name}${call.table ? ` (${call.table})` : ""}`;
 console.log("");
 for (const name of SETUPS) {
@@ -251,18 +271,44 @@ for (const name of SETUPS) {
   );
 }
 
-console.log("\nplugin sign-up, call by call (nested calls indented under their caller)");
+// ---- Where each call and read goes -------------------------------------------------------------
+console.log(heading("Where each call and read goes: one sign-up, request by request"));
+console.log(
+  "(the last measured sign-up of each setup. Each request with the calls it made, nested calls indented under their\n" +
+    " caller; documents read (own): what the call read itself through ctx.db, by table, as convex-test counts reads: each\n" +
+    " document a get, a query or a page returns, and each one a patch, replace or delete writes. Under each request, every\n" +
+    " top-level transaction with its nested calls and all the documents it read)",
+);
+for (const name of SIGN_UP_SETUPS) {
+  const last = runs[name].at(-1)!.calls;
+  console.log(`\n${LABELS[name]}: ${last.filter(isRequest).length} requests, ${txOf(last).length} top-level transactions, ` +
+    `${last.filter(isNested).length} nested calls, ${documentsRead(last)} documents read\n`);
+  console.log(requestReport(last));
+}
+console.log(
+  "\n(Convex Auth writes the user and its account in its first request, auth:store (createVerificationCode), before\n" +
+    " any code is verified; the plugin's first request writes only the code, and the user is written with the\n" +
+    " sign-in that verifies it)",
+);
+console.log("\ndocuments read per sign-up, by table and by the function that read them");
 console.log(
   table(
-    ["#", "place", "kind", "function", "table"],
-    runs.plugin.at(-1)!.calls.map((call, i) => [
-      i + 1,
-      placeOf(call),
-      call.kind,
-      `${"  ".repeat(call.depth)}${call.name}`,
-      call.table,
-    ]),
+    ["setup", "table", "documents", "read by"],
+    SIGN_UP_SETUPS.flatMap((name) => readsByFunction(runs[name].at(-1)!.calls).map((row) => [name, ...row])),
   ),
+);
+// Every measured sign-up's transactions, checked against convex-test's own count of reads.
+const untraced = [
+  ...new Set(
+    SIGN_UP_SETUPS.flatMap((name) =>
+      runs[name].flatMap((run) => untracedReads(run.calls).map((problem) => `${name}: ${problem}`)),
+    ),
+  ),
+];
+console.log(
+  untraced.length === 0
+    ? `(in all ${PAIRS} measured sign-ups of each setup, every transaction's traced reads add up to convex-test's own count)`
+    : `FAIL: traced reads differ from convex-test's count, the lists above miss reads:\n${untraced.join("\n")}`,
 );
 
 // ---- Where the time goes ------------------------------------------------------------------------
@@ -502,6 +548,12 @@ const targets: Target[] = [
     gates: true,
   },
   {
+    target: "the read lists add up to convex-test's count",
+    measured: untraced.length === 0 ? "yes" : `no (${untraced.length} transactions)`,
+    met: untraced.length === 0,
+    gates: true,
+  },
+  {
     target: "every query reads through an index",
     measured: indexCheckFailed ? "no" : "yes",
     met: !indexCheckFailed,
@@ -546,6 +598,7 @@ console.log(
     `calls_plugin=${calls.plugin} calls_baseline=${calls.baseline} ` +
     `reads_100=${reads.small.max} reads_10000=${reads.large.max} ` +
     `modeled_ms_plugin=${fixed(modeled.plugin.median, 1)} modeled_ms_baseline=${fixed(modeled.baseline.median, 1)} ` +
-    `bundle_kb=${kB(loaded("plugin").bytes)} bundle_baseline_kb=${kB(loaded("baseline").bytes)}`,
+    `bundle_kb=${kB(loaded("plugin").bytes)} bundle_baseline_kb=${kB(loaded("baseline").bytes)} ` +
+    `nested_plugin=${nestedPlugin} peer_ca_tx=${peerTx} peer_ca_ms=${fixed(times["convex-auth"].median, 1)}`,
 );
 process.exit(failed.length > 0 ? 1 : 0);

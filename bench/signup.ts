@@ -4,12 +4,12 @@ import { captureMail } from "convex-otp-onboarding/test";
 import type { Setup } from "./setups.js";
 
 // The plugin's codes, captured at its mail edge (the kit's capture is process-wide); the
-// baseline's go to the dev mailbox, read below.
+// baseline's and Convex Auth's go to the dev mailbox, read below.
 const inbox = new Map<string, string>();
 captureMail(({ to, otp }) => void inbox.set(to, otp));
 
 /** The code just sent to `email`, from whichever edge it left through. */
-function codeFor(email: string): string | undefined {
+export function codeFor(email: string): string | undefined {
   const captured = inbox.get(email);
   inbox.delete(email);
   return captured ?? readDevMailbox().find((mail) => mail.to === email)?.otp;
