@@ -341,6 +341,25 @@ const tableOf = (id: string) => id.replace(/^[0-9]+/, "");
 
 let tracingReads = false;
 
+type AsyncSyscall = (op: string, args: string) => Promise<string>;
+
+/** `asyncSyscall`, counting what each read syscall reads into the call that made it. */
+function tracedSyscall(asyncSyscall: AsyncSyscall): AsyncSyscall {
+  return (op, args) => {
+    const read = READS[op];
+    const call = enclosing.getStore()?.call;
+    // Everything else passes straight through, so the trace adds nothing to it.
+    if (!read || !call) return asyncSyscall(op, args);
+    return asyncSyscall(op, args).then((result) => {
+      for (const id of read(args, result)) {
+        const table = tableOf(id);
+        call.reads.set(table, (call.reads.get(table) ?? 0) + 1);
+      }
+      return result;
+    });
+  };
+}
+
 /**
  * Puts each document a Convex function reads on the counted call that read it (`Call.reads`), by
  * wrapping the syscalls that convex-test installs as the global `Convex` when a test instance is
@@ -352,6 +371,8 @@ export function traceReads() {
   const runtime = (globalThis as { Convex?: Record<string, any> }).Convex;
   if (!runtime) throw new Error("traceReads: make a convexTest instance first");
   tracingReads = true;
+  // convex-test's global hands out the syscalls of the instance that is running: one wrapper each.
+  const traced = new WeakMap<AsyncSyscall, AsyncSyscall>();
   (globalThis as { Convex?: Record<string, any> }).Convex = {
     get syscall() {
       return runtime.syscall;
@@ -360,19 +381,10 @@ export function traceReads() {
       return runtime.jsSyscall;
     },
     get asyncSyscall() {
-      const asyncSyscall = runtime.asyncSyscall;
-      return async (op: string, args: string) => {
-        const call = enclosing.getStore()?.call;
-        const result: string = await asyncSyscall(op, args);
-        const read = READS[op];
-        if (call && read) {
-          for (const id of read(args, result)) {
-            const table = tableOf(id);
-            call.reads.set(table, (call.reads.get(table) ?? 0) + 1);
-          }
-        }
-        return result;
-      };
+      const asyncSyscall: AsyncSyscall = runtime.asyncSyscall;
+      let wrapper = traced.get(asyncSyscall);
+      if (!wrapper) traced.set(asyncSyscall, (wrapper = tracedSyscall(asyncSyscall)));
+      return wrapper;
     },
   };
 }

@@ -95,7 +95,7 @@ export function requestReport(calls: readonly Call[]): string {
       [
         `${request.kind === "http" ? "" : `${request.kind} `}${request.name}`,
         rows.length > 0
-          ? table(["place", "call", "called by", "tables", "documents read (own)"], rows)
+          ? table(["place", "call", "called by", "tables queried or inserted", "documents read (own)"], rows)
               .split("\n")
               .map((line) => `  ${line}`)
               .join("\n")
