@@ -276,8 +276,8 @@ console.log(heading("Where each call and read goes: one sign-up, request by requ
 console.log(
   "(the last measured sign-up of each setup. Each request with the calls it made, nested calls indented under their\n" +
     " caller; documents read (own): what the call read itself through ctx.db, by table, as convex-test counts reads: each\n" +
-    " document a get, a query or a page returns, and each one a patch, replace or delete writes. Under each request, every\n" +
-    " top-level transaction with its nested calls and all the documents it read)",
+    " document a get, a query or a page returns, and each one a patch, replace or delete writes. Under each request, each\n" +
+    " top-level transaction that has nested calls, with all the documents read inside it)",
 );
 for (const name of SIGN_UP_SETUPS) {
   const last = runs[name].at(-1)!.calls;
@@ -287,8 +287,8 @@ for (const name of SIGN_UP_SETUPS) {
 }
 console.log(
   "\n(Convex Auth writes the user and its account in its first request, auth:store (createVerificationCode), before\n" +
-    " any code is verified; the plugin's first request writes only the code, and the user is written with the\n" +
-    " sign-in that verifies it)",
+    " any code is verified; the plugin's first request writes only the code and its limit counters, and the user is\n" +
+    " written by the sign-in that verifies the code)",
 );
 console.log("\ndocuments read per sign-up, by table and by the function that read them");
 console.log(
