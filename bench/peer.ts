@@ -29,7 +29,7 @@ function setPeerEnv() {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const pkcs8 = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     process.env.JWT_PRIVATE_KEY = pkcs8.trimEnd().replace(/\n/g, " ");
-    process.env.JWKS = JSON.stringify({ keys: [{ use: "sig", alg: "RS256", ...publicKey.export({ format: "jwk" }) }] });
+    process.env.JWKS = JSON.stringify({ keys: [{ use: "sig", ...publicKey.export({ format: "jwk" }) }] });
   }
   process.env.CONVEX_SITE_URL ??= "http://127.0.0.1:3211";
   process.env.SITE_URL ??= "http://localhost:3000";
