@@ -265,7 +265,7 @@ describe("choosing the sender", () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ code: "OTP_DELIVERY_FAILED" });
     expect((await written()).codes).toEqual([]);
-    expect(error.mock.calls.flat().join("\n")).toMatch(/devMailbox\(\) does not deliver on the Convex deployment/);
+    expect(error.mock.calls.flat().join("\n")).toMatch(/devMailbox\(\) does not deliver on the Convex cloud deployment https:\/\/happy-otter-123\.convex\.cloud/);
   });
 
   it("refuses to start with RESEND_API_KEY but no RESEND_FROM", async () => {

@@ -13,20 +13,22 @@ export function readDevMailbox(): CapturedMail[] {
 /** Options of {@link devMailbox}. */
 export type DevMailboxOptions = {
   /**
-   * Print each code in the log, for a terminal that stands in for an inbox. Never in production
-   * (`NODE_ENV=production`).
+   * Print each code in the log, for a terminal that stands in for an inbox. Only where no Convex
+   * backend runs (convex-test, the example's local runtime), and never with `NODE_ENV=production`.
    * @default false
    */
   printCodes?: boolean | undefined;
   /**
    * Log each mail's full address instead of a masked one (`a***@example.com`), so that `ann@` and
-   * `anna@` can be told apart in a development terminal. Never in production (`NODE_ENV=production`).
+   * `anna@` can be told apart in a development terminal. Only where no Convex backend runs, and
+   * never with `NODE_ENV=production`.
    * @default false
    */
   logAddresses?: boolean | undefined;
   /**
-   * Keep codes on a Convex deployment too. There nobody can open the mailbox, so by default a
-   * send there fails with `OTP_DELIVERY_FAILED` and says why, rather than dropping the code.
+   * Keep codes on a Convex backend too (cloud, `npx convex dev --local` or self-hosted). There
+   * nobody can open the mailbox, so by default a send there fails with `OTP_DELIVERY_FAILED` and
+   * says why, rather than dropping the code. Codes and full addresses are never logged there.
    * @default false
    */
   allowOnDeployment?: boolean | undefined;
@@ -35,27 +37,35 @@ export type DevMailboxOptions = {
 const env = (): Record<string, string | undefined> =>
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/;
+
 /**
- * The address of the Convex deployment these functions run on, or `undefined` when they run locally
- * (convex-test, `npx convex dev --local`): Convex sets `CONVEX_CLOUD_URL` on every deployment.
+ * The Convex backend these functions run on, as it names itself, or `undefined` where none runs
+ * (convex-test, the example's local runtime, a script). Every Convex backend, cloud, local or
+ * self-hosted, sets the system variable `CONVEX_CLOUD_URL` for its functions; `CONVEX_SITE_URL`
+ * is no sign, since test kits and local runtimes set it themselves for Better Auth.
  */
-function remoteDeployment(): string | undefined {
+function convexBackend(): string | undefined {
   const url = env()["CONVEX_CLOUD_URL"];
   if (!url) return undefined;
   let host = "";
   try {
     host = new URL(url).hostname;
   } catch {
-    // Not a URL: treat it as a remote deployment, the safe side.
+    // Not a URL: still a backend, named as it is.
   }
-  return ["127.0.0.1", "localhost", "[::1]", "0.0.0.0"].includes(host) ? undefined : url;
+  if (host.endsWith(".convex.cloud")) return `Convex cloud deployment ${url}`;
+  // `--local` and a self-hosted backend on the same machine look alike from inside: say both.
+  if (LOOPBACK.test(host)) return `local Convex backend ${url} (npx convex dev --local, or self-hosted on this machine)`;
+  return `self-hosted Convex backend ${url}`;
 }
 
 /**
  * A sender for development: keeps every mail in an in-memory mailbox (see `readDevMailbox`) and
  * logs that a code was sent, to a masked address. The code itself (with `printCodes`) and the full
- * address (with `logAddresses`) are logged only when `NODE_ENV` is not `production`. On a Convex
- * deployment it refuses to send (the route answers `OTP_DELIVERY_FAILED` and the log says to
+ * address (with `logAddresses`) are logged only where no Convex backend runs and `NODE_ENV` is not
+ * `production`. On a Convex backend (cloud, `npx convex dev --local`, self-hosted) it refuses to
+ * send (the route answers `OTP_DELIVERY_FAILED` and the log names the backend it saw and says to
  * configure a real sender) unless `allowOnDeployment`.
  *
  * ```ts
@@ -66,12 +76,12 @@ export function devMailbox(options: DevMailboxOptions = {}): OtpSender {
   return {
     name: "dev mailbox",
     async send(mail) {
-      const deployment = remoteDeployment();
-      if (deployment && !options.allowOnDeployment) {
+      const backend = convexBackend();
+      if (backend && !options.allowOnDeployment) {
         throw new Error(
-          `devMailbox() does not deliver on the Convex deployment ${deployment}: nobody could read ` +
-            "the code. Configure a real sender (resendSender, with RESEND_API_KEY and RESEND_FROM), " +
-            "or pass devMailbox({ allowOnDeployment: true }) to keep codes in memory there on purpose.",
+          `devMailbox() does not deliver on the ${backend}: nobody could read the code. Configure a ` +
+            "real sender (resendSender, with RESEND_API_KEY and RESEND_FROM), or pass " +
+            "devMailbox({ allowOnDeployment: true }) to keep codes in memory there on purpose.",
         );
       }
       const mailbox = (globals[MAILBOX] ??= []);
@@ -82,11 +92,11 @@ export function devMailbox(options: DevMailboxOptions = {}): OtpSender {
         type: mail.type,
         sentAt: Date.now(),
       });
-      const production = env()["NODE_ENV"] === "production";
-      const showCode = options.printCodes === true && !production;
-      const address = options.logAddresses === true && !production ? mail.to : maskEmail(mail.to);
-      const where = deployment ? ` on ${deployment}: NOT delivered, kept in this process only` : "";
-      const log = deployment ? console.warn : console.log;
+      const revealing = !backend && env()["NODE_ENV"] !== "production";
+      const showCode = options.printCodes === true && revealing;
+      const address = options.logAddresses === true && revealing ? mail.to : maskEmail(mail.to);
+      const where = backend ? ` on the ${backend}: NOT delivered, kept in this process only` : "";
+      const log = backend ? console.warn : console.log;
       log(
         `[dev mailbox] ${mail.type} code for ${address}${where}` +
           (showCode ? `: ${mail.otp}` : " (open the dev mailbox to read it)"),
