@@ -16,6 +16,7 @@ export {
   type OtpMessageOverride,
 } from "./mail/message.js";
 export {
+  mailRefused,
   maskEmail,
   type CapturedMail,
   type OtpMail,

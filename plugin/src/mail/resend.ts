@@ -1,7 +1,7 @@
 import { APIError } from "better-auth/api";
 import type { Resend } from "resend";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
-import { maskEmail, type OtpMail, type OtpSender } from "./sender.js";
+import { mailRefused, maskEmail, type OtpMail, type OtpSender } from "./sender.js";
 import { composeOtpMessage, type OtpMessage, type OtpMessageOverride } from "./message.js";
 
 /** Options of {@link resendSender}. */
@@ -150,10 +150,8 @@ export function resendSender(options: ResendSenderOptions): OtpSender {
       }
       if (!failure) return;
       console.error(`[otp-onboarding] Resend: ${mail.type} code mail to ${to} not sent (${failure.reason})`);
-      throw APIError.from(
-        failure.transient ? ERROR_STATUS.OTP_DELIVERY_FAILED : "BAD_GATEWAY",
-        OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED,
-      );
+      if (!failure.transient) throw mailRefused();
+      throw APIError.from(ERROR_STATUS.OTP_DELIVERY_FAILED, OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED);
     },
   };
 }

@@ -1,3 +1,6 @@
+import { APIError } from "better-auth/api";
+import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
+
 /** What a code is for, as Better Auth's emailOTP names it. */
 export type OtpType = "sign-in" | "email-verification" | "forget-password" | "change-email";
 
@@ -14,7 +17,9 @@ export type OtpMail = {
 /**
  * Delivers codes. `name` says in logs which sender is active (never a key). `send` resolves once
  * the mail is accepted; when it throws, the plugin discards the code and answers
- * `OTP_DELIVERY_FAILED` (503, or the status of an `APIError` it throws). Keep it bounded in time.
+ * `OTP_DELIVERY_FAILED` (503, or the status of an `APIError` it throws). A failure may pass: the
+ * person can ask again at once. Throw {@link mailRefused} when the provider refused the mail for
+ * good: the person then waits as after a sent code. Keep it bounded in time.
  *
  * ```ts
  * const postmark: OtpSender = {
@@ -44,4 +49,23 @@ export type CapturedMail = {
 export function maskEmail(email: string): string {
   const [local = "", domain = ""] = email.split("@");
   return `${local.slice(0, 1)}***@${domain}`;
+}
+
+/**
+ * What a sender throws when the provider refused the mail for good: a 4xx that retrying cannot
+ * fix (a malformed or suppressed address, a sender the provider does not accept). The route
+ * answers 502 `OTP_DELIVERY_FAILED` and, unlike after a failure that may pass, the wait before
+ * another code for that mailbox is not lifted: asking again at once would be refused again.
+ *
+ * ```ts
+ * if (response.status === 422) throw mailRefused();
+ * ```
+ */
+export function mailRefused(): APIError {
+  return APIError.from("BAD_GATEWAY", OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED);
+}
+
+/** Whether a sender's failure is {@link mailRefused}: recognised by its status, not its class. */
+export function isMailRefused(error: unknown): boolean {
+  return error instanceof Error && (error as { statusCode?: unknown }).statusCode === 502;
 }
