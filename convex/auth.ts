@@ -47,6 +47,19 @@ function optionalRoutes(names = ""): OptionalRoute[] {
     });
 }
 
+/**
+ * Behind a proxy of yours only: `TRUSTED_PROXIES` lists the addresses it reaches Convex from (IPs
+ * or CIDR ranges, comma-separated) and `IP_ADDRESS_HEADERS` the headers it writes the client's
+ * address to (e.g. `x-forwarded-for`). A header is believed only on requests from those addresses;
+ * any other request is counted by the address Convex saw.
+ */
+function ipAddressOptions(env: NodeJS.ProcessEnv) {
+  const list = (value = "") => value.split(",").map((item) => item.trim()).filter(Boolean);
+  const ipAddressHeaders = list(env.IP_ADDRESS_HEADERS);
+  const trustedProxies = list(env.TRUSTED_PROXIES);
+  return ipAddressHeaders.length > 0 ? { advanced: { ipAddress: { ipAddressHeaders, trustedProxies } } } : {};
+}
+
 /** Better Auth's options; also read without a ctx by the component to derive its tables. */
 export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
   ({
@@ -55,6 +68,7 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
     database: authComponent.adapter(ctx),
     // `/delete-user`: the onDelete trigger removes what onboarding created, in the same transaction.
     user: { deleteUser: { enabled: true } },
+    ...ipAddressOptions(process.env),
     plugins: [
       convex({ authConfig }),
       otpOnboarding({
