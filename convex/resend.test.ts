@@ -235,6 +235,33 @@ describe("codes sent through Resend", () => {
   });
 });
 
+describe("limits when Resend refuses every mail", { timeout: 30_000 }, () => {
+  it("45 sends from one client IP reach Resend at most 30 times (the IP's budget), then answer 429", async () => {
+    const { auth } = withResend();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    // A refusal for good (422): not retried, so one request per send that the budgets let through.
+    resend.fail(...Array.from({ length: 45 }, () => 422));
+    const attacker = auth.fromIp("203.0.113.45");
+    const answers: number[] = [];
+    for (let i = 0; i < 45; i++) answers.push((await attacker.sendOtp(`refused-${i}@example.com`)).status);
+
+    expect(resend.received).toHaveLength(30);
+    expect(answers.slice(0, 30).every((status) => status === 502)).toBe(true);
+    expect(answers.slice(30).every((status) => status === 429)).toBe(true);
+  });
+
+  it("one refused address reaches Resend once, then waits like a sent code", async () => {
+    const { auth } = withResend();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    resend.fail(...Array.from({ length: 10 }, () => 422));
+    const attacker = auth.fromIp("203.0.113.46");
+    const answers: number[] = [];
+    for (let i = 0; i < 10; i++) answers.push((await attacker.sendOtp("suppressed@example.com")).status);
+    expect(resend.received).toHaveLength(1);
+    expect(answers).toEqual([502, ...Array.from({ length: 9 }, () => 429)]);
+  });
+});
+
 describe("choosing the sender", () => {
   it("uses the dev mailbox when RESEND_API_KEY is not set, and logs which sender is active", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
