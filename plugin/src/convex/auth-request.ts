@@ -4,7 +4,7 @@
  * it crosses back to the action, and the answer for a request that failed and rolled back.
  */
 import type { AuthContext } from "@better-auth/core";
-import type { BetterAuthOptions } from "better-auth";
+import type { BetterAuthOptions, Verification } from "better-auth";
 import { APIError } from "better-auth/api";
 import {
   internalMutationGeneric,
@@ -14,6 +14,7 @@ import {
 import { ConvexError, v, type Infer } from "convex/values";
 import type { OtpType } from "../mail/sender.js";
 import { pluginError, RollBack } from "../server/answers.js";
+import { atRestOf } from "../server/codes.js";
 import { requestLimits } from "../server/limits.js";
 import { resolveOptions, type OtpOnboardingOptions } from "../server/options.js";
 import { withRequestState, type RequestState } from "../server/request.js";
@@ -90,11 +91,15 @@ const operation = v.union(
     signsJwt: v.boolean(),
   }),
   v.object({
-    kind: v.literal("refundSend"),
-    identifier: v.string(),
+    kind: v.literal("undelivered"),
     email: v.string(),
     purpose: v.string(),
-    ip: ipValidator,
+    /** Where and in what form (at rest) the send stored its code, and the code's scheduled cleanup. */
+    identifier: v.string(),
+    code: v.string(),
+    cleanup: v.optional(v.id("_scheduled_functions")),
+    /** Whether the failure may pass, so that the person may ask again at once. */
+    liftWait: v.boolean(),
   }),
   v.object({ kind: v.literal("expireCode"), identifier: v.string() }),
 );
@@ -108,7 +113,15 @@ export type AuthRequestArgs = { op: Operation };
 export const authRequestReturns = v.union(
   v.object({
     response: authResponseValidator,
-    mail: v.optional(v.object({ to: v.string(), type: v.string(), identifier: v.string() })),
+    mail: v.optional(
+      v.object({
+        to: v.string(),
+        type: v.string(),
+        identifier: v.string(),
+        code: v.string(),
+        cleanup: v.optional(v.id("_scheduled_functions")),
+      }),
+    ),
   }),
   // The answer would sign a JWT and the deployment has no key yet: nothing ran, nothing was written.
   v.object({ signingKeyMissing: v.literal(true) }),
@@ -164,17 +177,30 @@ async function hasSigningKey(auth: AuthInstance) {
   return (await adapter.findMany({ model: "jwks", limit: 1 })).length > 0;
 }
 
-/** A code whose mail did not leave: nobody can use it, and what its send spent is given back. */
-async function refundSend(
+/**
+ * A code whose mail did not leave: nobody can use it, so the row its send stored goes, with its
+ * scheduled cleanup; a newer code for the same address (a later send, delivered) is left alone.
+ * What the send spent stays spent: the provider was asked. Only when the failure may pass and the
+ * code was still there is the mailbox's wait lifted, so that the person can ask again at once.
+ */
+async function dropUndelivered(
   ctx: GenericMutationCtx<any>,
-  args: Extract<Operation, { kind: "refundSend" }>,
+  args: Extract<Operation, { kind: "undelivered" }>,
   createAuth: CreateAuth,
 ) {
   const auth = createAuth(ctx);
+  if (args.cleanup) await ctx.scheduler.cancel(args.cleanup);
+  const { adapter } = await databaseOf(auth);
+  const codes = await adapter.findMany<Verification>({
+    model: "verification",
+    where: [{ field: "identifier", value: args.identifier }],
+  });
+  const own = codes.find((code) => atRestOf(code.value) === args.code);
+  if (!own) return;
+  await adapter.delete({ model: "verification", where: [{ field: "id", value: own.id }] });
+  if (!args.liftWait) return;
   const options = otpPluginOptions(auth);
-  await (await databaseOf(auth)).internalAdapter.deleteVerificationByIdentifier(args.identifier);
-  const limits = requestLimits(options.rateLimiter, ctx, options.limits);
-  await limits.refundSend({ email: args.email, purpose: args.purpose as OtpType, ip: args.ip });
+  await requestLimits(options.rateLimiter, ctx, options.limits).liftWait({ email: args.email, purpose: args.purpose as OtpType });
 }
 
 /** The scheduled cleanup of a code once it has expired (if it was not used before). */
@@ -208,7 +234,7 @@ export function authRequestMutation(
     returns: authRequestReturns,
     handler: async (ctx, { op }): Promise<AuthRequestResult> => {
       if (op.kind === "request") return await runRequest(ctx, op, createAuth);
-      if (op.kind === "refundSend") await refundSend(ctx, op, createAuth);
+      if (op.kind === "undelivered") await dropUndelivered(ctx, op, createAuth);
       else await expireCode(ctx, op.identifier, createAuth);
       return null;
     },

@@ -17,32 +17,28 @@ describe("the client IP for the per-IP limit", () => {
     expect(ip).toBe("203.0.113.7");
   });
 
-  it("is the configured header's address behind a proxy of the app's own", async () => {
-    const options = { advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for"] } } };
-    expect(
-      await clientIp(
-        seenByConvex("10.0.0.1"),
-        request({ "x-forwarded-for": "198.51.100.9" }),
-        options,
-      ),
-    ).toBe("198.51.100.9");
-    // A chain is trusted only through `trustedProxies`; a bad value is no address at all.
-    expect(
-      await clientIp(
-        seenByConvex("10.0.0.1"),
-        request({ "x-forwarded-for": "1.1.1.1, 2.2.2.2" }),
-        options,
-      ),
-    ).toBeNull();
-    expect(
-      await clientIp(seenByConvex("10.0.0.1"), request({ "x-forwarded-for": "nope" }), options),
-    ).toBeNull();
-    const trusted = {
-      advanced: { ipAddress: { ...options.advanced.ipAddress, trustedProxies: ["2.2.2.0/24"] } },
+  it("is the configured header's address only on a request from a trusted proxy", async () => {
+    const behindProxy = {
+      advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for"], trustedProxies: ["10.0.0.0/8"] } },
     };
-    expect(await clientIp({}, request({ "x-forwarded-for": "1.1.1.1, 2.2.2.2" }), trusted)).toBe(
-      "1.1.1.1",
-    );
+    const from = (seen: string, forwarded: string) =>
+      clientIp(seenByConvex(seen), request({ "x-forwarded-for": forwarded }), behindProxy);
+    expect(await from("10.0.0.1", "198.51.100.9")).toBe("198.51.100.9");
+    // A chain is read from the right, trusted hops skipped.
+    expect(await from("10.0.0.1", "1.1.1.1, 198.51.100.9, 10.0.0.2")).toBe("198.51.100.9");
+    // A client that skips the proxy is the address Convex saw, whatever it forwards.
+    expect(await from("203.0.113.9", "198.51.100.9")).toBe("203.0.113.9");
+    expect(await from("203.0.113.9", "nope")).toBe("203.0.113.9");
+    // A trusted proxy that names no readable client: unknown.
+    expect(await from("10.0.0.1", "nope")).toBeNull();
+    expect(await from("10.0.0.1", "10.0.0.7")).toBeNull();
+    expect(await clientIp(seenByConvex("10.0.0.1"), request({}), behindProxy)).toBeNull();
+  });
+
+  it("never reads a header without trusted proxies", async () => {
+    const headersOnly = { advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for"] } } };
+    const ip = await clientIp(seenByConvex("10.0.0.1"), request({ "x-forwarded-for": "198.51.100.9" }), headersOnly);
+    expect(ip).toBe("10.0.0.1");
   });
 
   it("counts an IPv6 client by its /64 network", async () => {
@@ -60,5 +56,7 @@ describe("the client IP for the per-IP limit", () => {
     expect(await clientIp(failing, request({}), {})).toBeNull();
     const off = { advanced: { ipAddress: { disableIpTracking: true } } };
     expect(await clientIp(seenByConvex("203.0.113.7"), request({}), off)).toBeNull();
+    const proxied = { advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for"], trustedProxies: ["10.0.0.0/8"] } } };
+    expect(await clientIp({}, request({ "x-forwarded-for": "198.51.100.9" }), proxied)).toBeNull();
   });
 });

@@ -15,7 +15,7 @@ import {
   type HttpRouter,
 } from "convex/server";
 import { deliver } from "../mail/capture.js";
-import { maskEmail, type OtpMail, type OtpSender, type OtpType } from "../mail/sender.js";
+import { isMailRefused, maskEmail, type OtpMail, type OtpSender, type OtpType } from "../mail/sender.js";
 import { pluginError } from "../server/answers.js";
 import { servedRoute } from "../server/routes.js";
 import { codedErrorData } from "../shared/convex-error.js";
@@ -95,17 +95,28 @@ export type RequestMetaCtx = {
 };
 
 /**
- * The client IP of the request, as the per-IP send limit keys it, or `null` if it is unknown.
+ * Whether Convex saw the request come from one of `trustedProxies` (IPs or CIDR ranges). Better
+ * Auth's reading of a forwarded chain skips trusted hops, so a one-hop chain of a trusted address
+ * names no client.
+ */
+const fromTrustedProxy = (seen: string, trustedProxies: string[]) =>
+  trustedProxies.length > 0 && getIPFromHeader(seen, { trustedProxies }) === null;
+
+/**
+ * The client IP of the request, as the per-IP limits key it, or `null` if it is unknown (unknown
+ * IPs then share one stricter budget: they never skip a limit).
  *
- * - With `advanced.ipAddress.ipAddressHeaders` set (a proxy of yours in front of Convex, such as a
- *   Next.js route that forwards `/api/auth`), the first of those headers that holds a valid IP,
- *   resolved with Better Auth's rules (`trustedProxies`, IPv6 subnet). Only set it when that proxy
- *   overwrites the header: a client can send any header it likes.
- * - Otherwise the address Convex itself saw, from `ctx.meta.getRequestMetadata()`. A header such as
- *   `x-forwarded-for` is not read then, since a client talking to Convex directly could forge it.
+ * - The address Convex itself saw (`ctx.meta.getRequestMetadata()`), which a client cannot forge.
+ *   A header such as `x-forwarded-for` is not read: the `.convex.site` URL is public, so anyone
+ *   can skip a proxy in front of it and write the header themselves.
+ * - Except when that address is one of your proxies: with `advanced.ipAddress.ipAddressHeaders`
+ *   and `trustedProxies` both set, a request that comes from a trusted proxy is counted by the
+ *   first of those headers that names a client (a chain read from the right, trusted hops
+ *   skipped). A trusted proxy that names no readable client gives `null`. Without
+ *   `trustedProxies` the headers are never read.
  *
  * IPv6 addresses are reduced to their /64 subnet (Better Auth's `ipv6Subnet`), which one client
- * typically owns whole. `disableIpTracking` turns the lookup off.
+ * typically owns whole. `disableIpTracking` makes every IP unknown.
  */
 export async function clientIp(
   convexCtx: RequestMetaCtx,
@@ -114,30 +125,24 @@ export async function clientIp(
 ): Promise<string | null> {
   const ipOptions = options.advanced?.ipAddress;
   if (ipOptions?.disableIpTracking) return null;
-  const ipv6Subnet = ipOptions?.ipv6Subnet;
-
-  if (ipOptions?.ipAddressHeaders?.length) {
-    for (const header of ipOptions.ipAddressHeaders) {
-      const value = request?.headers.get(header);
-      const ip = value
-        ? getIPFromHeader(value, {
-            ...(ipv6Subnet !== undefined ? { ipv6Subnet } : {}),
-            ...(ipOptions.trustedProxies ? { trustedProxies: ipOptions.trustedProxies } : {}),
-          })
-        : null;
-      if (ip) return ip;
-    }
-    return null;
-  }
-
+  const subnet = ipOptions?.ipv6Subnet !== undefined ? { ipv6Subnet: ipOptions.ipv6Subnet } : {};
   const meta = convexCtx.meta as
     { getRequestMetadata?: () => Promise<{ ip: string | null }> } | undefined;
   // Queries have no request metadata, and older Convex runtimes no `meta`: both mean "unknown".
-  const ip = await meta?.getRequestMetadata?.().then(
+  const seen = await meta?.getRequestMetadata?.().then(
     (m) => m.ip,
     () => null,
   );
-  return ip ? normalizeIP(ip, ipv6Subnet !== undefined ? { ipv6Subnet } : {}) : null;
+  if (!seen) return null;
+  const trustedProxies = ipOptions?.trustedProxies ?? [];
+  if (!ipOptions?.ipAddressHeaders?.length || !fromTrustedProxy(seen, trustedProxies)) return normalizeIP(seen, subnet);
+
+  for (const header of ipOptions.ipAddressHeaders) {
+    const value = request?.headers.get(header);
+    const ip = value ? getIPFromHeader(value, { ...subnet, trustedProxies }) : null;
+    if (ip) return ip;
+  }
+  return null;
 }
 
 // Secrets are made here, in the HTTP action, where `crypto.getRandomValues` is the platform's
@@ -262,7 +267,7 @@ async function runInMutation(ctx: GenericActionCtx<any>, options: OtpRoutesOptio
 /**
  * One request to `/api/auth/*`, as an outsider may send it: routed and bounded first, then its
  * database work in the auth mutation, and its code mail sent from here once that has committed.
- * A mail that does not leave takes its code and what its send spent back with it.
+ * A mail that does not leave takes its own code with it; what its send spent stays spent.
  */
 async function serveAuthRequest(
   ctx: GenericActionCtx<any>,
@@ -297,11 +302,12 @@ async function serveAuthRequest(
   }
 
   if (result.mail) {
-    const { to, type, identifier } = result.mail;
+    const { to, type, identifier, code, cleanup } = result.mail;
     const expiresInMinutes = Math.round(plugin.expiresIn / 60);
     const failed = await deliverCode(plugin.sender, { to, otp, type: type as OtpType, expiresInMinutes, appName: plugin.appName });
     if (failed) {
-      await ctx.runMutation(options.authRequest, { op: { kind: "refundSend", identifier, email: to, purpose: type, ip } });
+      const dropped = { email: to, purpose: type, identifier, code, ...(cleanup ? { cleanup } : {}), liftWait: !isMailRefused(failed) };
+      await ctx.runMutation(options.authRequest, { op: { kind: "undelivered", ...dropped } });
       return answer(failed);
     }
   }

@@ -24,6 +24,9 @@ export function codeIdentifier(purpose: OtpType, email: string, currentEmail?: s
 /** The wrong tries recorded in a stored code value, `<stored code>:<tries>` as emailOTP writes it. */
 export const triesOf = (value: string) => Number(value.slice(value.lastIndexOf(":") + 1)) || 0;
 
+/** The code's form at rest in a stored code value, without its tries. */
+export const atRestOf = (value: string) => value.slice(0, value.lastIndexOf(":"));
+
 type CodeReader = Pick<AuthContext["adapter"], "findMany">;
 
 /** The latest code kept under `identifier`, as Better Auth's check picks it, or `null`. */
@@ -118,8 +121,10 @@ export type SecretSource = { secret: string; secretConfig?: unknown };
 /**
  * Stores codes for one auth instance; Better Auth compares a submitted code with the stored form in
  * constant time. The secret is known only once Better Auth has initialised the plugin, hence `bind`.
+ * `onStore` hears the form of each code emailOTP is about to store (and, for a keyed hash, of each
+ * code it compares), so that a send knows which row is its own.
  */
-export function createOtpStorage(storage: OtpStorage) {
+export function createOtpStorage(storage: OtpStorage, onStore: (atRest: string) => void = () => {}) {
   let source: SecretSource | undefined;
   const secret = () => {
     if (!source) throw new Error("convex-otp-onboarding: the OTP store was used before init");
@@ -129,6 +134,11 @@ export function createOtpStorage(storage: OtpStorage) {
   /** The form a code is kept in. */
   const atRest = async (otp: string): Promise<string> =>
     storage === "encrypted" ? symmetricEncrypt({ key: key(), data: otp }) : keyedOtpHash(secret().secret, otp);
+  const store = async (otp: string) => {
+    const stored = await atRest(otp);
+    onStore(stored);
+    return stored;
+  };
   return {
     bind(next: SecretSource) {
       source = next;
@@ -137,8 +147,8 @@ export function createOtpStorage(storage: OtpStorage) {
     /** The value for emailOTP's `storeOTP` option. */
     storeOTP:
       storage === "encrypted"
-        ? { encrypt: atRest, decrypt: (stored: string) => symmetricDecrypt({ key: key(), data: stored }) }
-        : { hash: atRest },
+        ? { encrypt: store, decrypt: (stored: string) => symmetricDecrypt({ key: key(), data: stored }) }
+        : { hash: store },
   };
 }
 

@@ -75,6 +75,7 @@ function retryLater(code: "RATE_LIMITED" | "TOO_MANY_ATTEMPTS", retryAfterMs: nu
 
 /** Whose limits a request spends: the mailbox it names, for a purpose, from a client IP. */
 export type LimitSubject = { email: string; purpose: OtpType; ip: string | null };
+type MailboxPurpose = Omit<LimitSubject, "ip">;
 
 /**
  * The abuse limits of one request, kept in the rate limiter component. Every call is a nested
@@ -90,10 +91,9 @@ export function requestLimits(
   limits: ResolvedLimits,
 ) {
   const rateLimiter = new RateLimiter(component);
-  const mailbox = ({ email, purpose }: LimitSubject) => `${purpose}:${canonicalMailbox(email)}`;
-  const ipKey = (ip: string | null) => ip ?? "unknown";
+  const mailbox = ({ email, purpose }: MailboxPurpose) => `${purpose}:${canonicalMailbox(email)}`;
 
-  const resendWait = (subject: LimitSubject): Limit => ({
+  const resendWait = (subject: MailboxPurpose): Limit => ({
     name: "otp-resend",
     key: mailbox(subject),
     config: { kind: "token bucket", rate: 1, period: limits.resendAfter * 1000, capacity: 1 },
@@ -103,16 +103,23 @@ export function requestLimits(
     key: mailbox(subject),
     config: tokenBucket(limits.sendsPerEmail),
   });
-  const sendsPerIp = (ip: string): Limit => ({
-    name: "otp-sends-per-ip",
-    key: ip,
-    config: tokenBucket(limits.sendsPerIp),
-  });
-  const failuresFromIp = ({ email, ip }: LimitSubject): Limit => ({
-    name: "otp-failures-per-email-and-ip",
-    key: `${canonicalMailbox(email)}|${ipKey(ip)}`,
-    config: failureWindow(limits.failuresPerEmailAndIp),
-  });
+  // A client with no known IP never skips a per-IP budget: every such client shares a stricter one.
+  const sendsFromIp = (ip: string | null): Limit =>
+    ip
+      ? { name: "otp-sends-per-ip", key: ip, config: tokenBucket(limits.sendsPerIp) }
+      : { name: "otp-sends-from-unknown-ips", key: "unknown", config: tokenBucket(limits.sendsFromUnknownIps) };
+  const failuresFromIp = ({ email, ip }: LimitSubject): Limit =>
+    ip
+      ? {
+          name: "otp-failures-per-email-and-ip",
+          key: `${canonicalMailbox(email)}|${ip}`,
+          config: failureWindow(limits.failuresPerEmailAndIp),
+        }
+      : {
+          name: "otp-failures-per-email-from-unknown-ips",
+          key: canonicalMailbox(email),
+          config: failureWindow(limits.failuresPerEmailFromUnknownIps),
+        };
   const failuresOfMailbox = ({ email }: LimitSubject): Limit => ({
     name: "otp-failures-per-email",
     key: canonicalMailbox(email),
@@ -131,12 +138,16 @@ export function requestLimits(
   const tooManyAttempts = (retryAfterMs: number) => retryLater("TOO_MANY_ATTEMPTS", retryAfterMs);
 
   return {
-    /** The client IP's send budget, spent first: even a refused or probing request pays it. */
-    spendIp: async (ip: string | null) => (ip ? await spendOrRefuse(sendsPerIp(ip), rateLimited) : undefined),
+    /**
+     * The client IP's send budget (or the one all unknown IPs share), spent first: even a refused
+     * or probing request pays it, and a send whose mail then failed keeps it spent.
+     */
+    spendIp: (ip: string | null) => spendOrRefuse(sendsFromIp(ip), rateLimited),
 
     /**
      * The wait since the mailbox's last code for this purpose, then the mailbox's budget. The wait
-     * is lifted early where the last code ends: used, out of tries, expired, or never mailed.
+     * is lifted early where the last code ends: used, out of tries, expired, or its mail failed in a
+     * way that may pass. The budget stays spent whatever became of the mail.
      */
     async spendMailbox(subject: LimitSubject) {
       return (
@@ -146,14 +157,7 @@ export function requestLimits(
     },
 
     /** Lifts the wait once the mailbox's code can no longer be used: asking again is fair. */
-    liftWait: (subject: LimitSubject) => reset(resendWait(subject)),
-
-    /** Gives back what a send spent when its mail did not leave, and lifts the wait. */
-    async refundSend(subject: LimitSubject) {
-      await reset(resendWait(subject));
-      await spend(sendsPerEmail(subject), -1);
-      if (subject.ip) await spend(sendsPerIp(subject.ip), -1);
-    },
+    liftWait: (subject: MailboxPurpose) => reset(resendWait(subject)),
 
     /**
      * One failure charged before a live code is compared: from this IP's budget for the mailbox,

@@ -32,10 +32,18 @@ export type OtpLimits = {
   sendsPerEmail?: Budget | undefined;
   /**
    * Codes requested from one client IP, across mailboxes (a token bucket). An early username
-   * check spends it too. Skipped when the IP is unknown.
+   * check spends it too, and so does a send whose mail then failed: the provider was asked.
    * @default { max: 30, window: 3600 }
    */
   sendsPerIp?: Budget | undefined;
+  /**
+   * Codes requested by every client whose IP is unknown, together, in place of `sendsPerIp` (a
+   * token bucket): no client IP from Convex, `advanced.ipAddress.disableIpTracking`, or a trusted
+   * proxy that named no readable client. Stricter than one IP's, since anyone may land in it;
+   * with `disableIpTracking` every client shares it.
+   * @default { max: 10, window: 3600 }
+   */
+  sendsFromUnknownIps?: Budget | undefined;
   /**
    * Wrong codes for one mailbox from one client IP, across codes. Once spent, that IP's
    * verifications for the mailbox answer `TOO_MANY_ATTEMPTS` until the window, which opens at the
@@ -49,6 +57,12 @@ export type OtpLimits = {
    * @default { max: 100, window: 86400 }
    */
   failuresPerEmail?: Budget | undefined;
+  /**
+   * Wrong codes for one mailbox from every client whose IP is unknown, together, in place of
+   * `failuresPerEmailAndIp`; stricter, as those clients cannot be told apart.
+   * @default { max: 5, window: 3600 }
+   */
+  failuresPerEmailFromUnknownIps?: Budget | undefined;
 };
 
 /** The limits with their defaults applied. */
@@ -57,8 +71,10 @@ export function resolveLimits(limits: OtpLimits = {}) {
     resendAfter: limits.resendAfter ?? 30,
     sendsPerEmail: limits.sendsPerEmail ?? { max: 10, window: 3600 },
     sendsPerIp: limits.sendsPerIp ?? { max: 30, window: 3600 },
+    sendsFromUnknownIps: limits.sendsFromUnknownIps ?? { max: 10, window: 3600 },
     failuresPerEmailAndIp: limits.failuresPerEmailAndIp ?? { max: 10, window: 3600 },
     failuresPerEmail: limits.failuresPerEmail ?? { max: 100, window: 86_400 },
+    failuresPerEmailFromUnknownIps: limits.failuresPerEmailFromUnknownIps ?? { max: 5, window: 3600 },
   };
 }
 

@@ -144,7 +144,10 @@ type PluginInit = ReturnType<NonNullable<BetterAuthPlugin["init"]>>;
 export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnboardingOptions<Fields>) {
   const resolved = resolveOptions(options);
   const plugin = pluginContext(resolved);
-  const otpStore = createOtpStorage(resolved.storage);
+  const otpStore = createOtpStorage(resolved.storage, (atRest) => {
+    const state = plugin.state();
+    if (state) state.storedCode = atRest;
+  });
   const sends = sendLimits(plugin, otpStore);
   const failures = failureBudget(plugin);
 
@@ -164,8 +167,9 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
       if (!state || !ctx) throw new Error("convex-otp-onboarding: a code was sent outside the auth mutation");
       const current = type === "change-email" ? (await getSessionFromCtx(ctx))?.user.email.toLowerCase() : undefined;
       const identifier = codeIdentifier(type, email, current);
-      state.mail = { to: email, type, identifier };
-      await plugin.scheduleCodeCleanup(identifier);
+      if (!state.storedCode) throw new Error("convex-otp-onboarding: a code was sent before it was stored");
+      const cleanup = await plugin.scheduleCodeCleanup(identifier);
+      state.mail = { to: email, type, identifier, code: state.storedCode, ...(cleanup ? { cleanup } : {}) };
     },
   });
 

@@ -4,13 +4,21 @@
  * serving it shares (options, state, limits, the cleanup of its code).
  */
 import { makeFunctionReference, type GenericMutationCtx } from "convex/server";
+import type { GenericId } from "convex/values";
 import type { OtpType } from "../mail/sender.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import { requestLimits } from "./limits.js";
 import type { ResolvedOptions } from "./options.js";
 
-/** A code mail the request owes, sent by the HTTP action once the mutation has committed. */
-export type MailDue = { to: string; type: OtpType; identifier: string };
+/** A scheduled function's id, as `ctx.scheduler` returns it. */
+export type ScheduledJob = GenericId<"_scheduled_functions">;
+
+/**
+ * A code mail the request owes, sent by the HTTP action once the mutation has committed. If it
+ * does not leave, the code stored in the form `code` (its keyed hash or ciphertext, never the
+ * code) goes with its scheduled `cleanup`: no other code for the address is touched.
+ */
+export type MailDue = { to: string; type: OtpType; identifier: string; code: string; cleanup?: ScheduledJob };
 
 /**
  * What one auth request carries into its mutation, and what it hands back to the HTTP action. It
@@ -26,6 +34,8 @@ export type RequestState = {
   sessionToken: string;
   /** The name of this mutation, so that it can schedule its own cleanup of expired codes. */
   self: string;
+  /** The form at rest of the last code the request stored. */
+  storedCode?: string;
   /** Set when a code was stored and must be mailed. */
   mail?: MailDue;
 };
@@ -55,13 +65,13 @@ export function pluginContext<Fields extends SignUpFieldsSchema>(options: Resolv
     state: () => requestStateOf(options.ctx),
     /** The request's limits, kept in the rate limiter component within the request's transaction. */
     limits: () => requestLimits(options.rateLimiter, options.ctx as GenericMutationCtx<any>, options.limits),
-    /** Schedules the deletion of the code kept under `identifier` once it has expired. */
-    async scheduleCodeCleanup(identifier: string) {
+    /** Schedules the deletion of the code kept under `identifier` once it has expired; its job. */
+    async scheduleCodeCleanup(identifier: string): Promise<ScheduledJob | undefined> {
       const self = requestStateOf(options.ctx)?.self;
       const { scheduler } = options.ctx as GenericMutationCtx<any>;
-      if (!self || !scheduler) return;
+      if (!self || !scheduler) return undefined;
       const expired = Date.now() + (options.expiresIn + 1) * 1000;
-      await scheduler.runAt(expired, makeFunctionReference<"mutation">(self), { op: { kind: "expireCode", identifier } });
+      return await scheduler.runAt(expired, makeFunctionReference<"mutation">(self), { op: { kind: "expireCode", identifier } });
     },
   };
 }
