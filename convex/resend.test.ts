@@ -235,15 +235,21 @@ describe("codes sent through Resend", () => {
   });
 });
 
+/** The statuses of `times` code requests from one client IP, the i-th to `emailOf(i)`. */
+async function sendsFromOneIp(auth: ReturnType<typeof setup>["auth"], times: number, emailOf: (i: number) => string) {
+  const client = auth.fromIp("203.0.113.45");
+  const answers: number[] = [];
+  for (let i = 0; i < times; i++) answers.push((await client.sendOtp(emailOf(i))).status);
+  return answers;
+}
+
 describe("limits when Resend refuses every mail", { timeout: 30_000 }, () => {
   it("45 sends from one client IP reach Resend at most 30 times (the IP's budget), then answer 429", async () => {
     const { auth } = withResend();
     vi.spyOn(console, "error").mockImplementation(() => {});
     // A refusal for good (422): not retried, so one request per send that the budgets let through.
     resend.fail(...Array.from({ length: 45 }, () => 422));
-    const attacker = auth.fromIp("203.0.113.45");
-    const answers: number[] = [];
-    for (let i = 0; i < 45; i++) answers.push((await attacker.sendOtp(`refused-${i}@example.com`)).status);
+    const answers = await sendsFromOneIp(auth, 45, (i) => `refused-${i}@example.com`);
 
     expect(resend.received).toHaveLength(30);
     expect(answers.slice(0, 30).every((status) => status === 502)).toBe(true);
@@ -254,9 +260,7 @@ describe("limits when Resend refuses every mail", { timeout: 30_000 }, () => {
     const { auth } = withResend();
     vi.spyOn(console, "error").mockImplementation(() => {});
     resend.fail(...Array.from({ length: 10 }, () => 422));
-    const attacker = auth.fromIp("203.0.113.46");
-    const answers: number[] = [];
-    for (let i = 0; i < 10; i++) answers.push((await attacker.sendOtp("suppressed@example.com")).status);
+    const answers = await sendsFromOneIp(auth, 10, () => "suppressed@example.com");
     expect(resend.received).toHaveLength(1);
     expect(answers).toEqual([502, ...Array.from({ length: 9 }, () => 429)]);
   });
