@@ -42,16 +42,16 @@ async function pendingJobs(t: ReturnType<typeof setup>["t"]) {
 }
 
 describe("a delivery that fails keeps what the send spent", { timeout: 60_000 }, () => {
-  it("60 sends from one IP to an address whose mail never leaves reach the provider 10 times (its mailbox budget), then 429", async () => {
+  it("20 sends from one IP to an address whose mail never leaves reach the provider 10 times (its mailbox budget), then 429", async () => {
     const { auth } = setup();
     const calls = provider(fails);
     const attacker = auth.fromIp("203.0.113.120");
     const answers: number[] = [];
-    for (let i = 0; i < 60; i++) answers.push((await attacker.sendOtp("refused@example.com")).status);
+    for (let i = 0; i < 20; i++) answers.push((await attacker.sendOtp("refused@example.com")).status);
 
     expect(calls).toHaveLength(10);
     expect(count(answers, 503)).toBe(10);
-    expect(count(answers, 429)).toBe(50);
+    expect(count(answers, 429)).toBe(10);
   });
 
   it("45 sends from one IP to addresses whose mail never leaves reach the provider 30 times (its IP budget), and the IP stays spent", async () => {
