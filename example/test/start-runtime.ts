@@ -30,15 +30,19 @@ function freePort(): Promise<number> {
   });
 }
 
-export default async function startRuntime(project: TestProject) {
+/**
+ * Runs `npm start` on a free port with `env` added to this process's environment, its output
+ * written to `logPath`. Resolves once it listens, with its URL and a `stop()` that ends npm and the
+ * server it started together.
+ */
+export async function spawnRuntime(env: Record<string, string>, logPath: string) {
   const port = await freePort();
-  mkdirSync(path.join(repo, "test-results"), { recursive: true });
-  const logPath = path.join(repo, "test-results", "runtime.log");
+  mkdirSync(path.dirname(logPath), { recursive: true });
   const log = createWriteStream(logPath);
-  // Its own process group, so that teardown stops npm and the server it started together.
+  // Its own process group, so that `stop` ends npm and the server it started together.
   const runtime = spawn("npm", ["start"], {
     cwd: repo,
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, ...env, PORT: String(port) },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -47,7 +51,10 @@ export default async function startRuntime(project: TestProject) {
 
   const url = await new Promise<string>((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 110_000);
+    const timer = setTimeout(() => {
+      if (runtime.pid !== undefined) process.kill(-runtime.pid, "SIGTERM");
+      reject(new Error(`npm start did not come up:\n${output}`));
+    }, 110_000);
     runtime.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /running at (http:\/\/\S+)/.exec(output);
@@ -62,14 +69,21 @@ export default async function startRuntime(project: TestProject) {
       reject(new Error(`npm start exited with ${code}:\n${output}`));
     });
   });
-  project.provide("runtimeUrl", url);
-  project.provide("runtimeLog", logPath);
 
-  return async () => {
+  async function stop() {
     if (runtime.exitCode !== null || runtime.pid === undefined) return;
     const exited = new Promise((resolve) => runtime.once("exit", resolve));
     process.kill(-runtime.pid, "SIGTERM");
     await exited;
     log.end();
-  };
+  }
+  return { url, stop };
+}
+
+export default async function startRuntime(project: TestProject) {
+  const logPath = path.join(repo, "test-results", "runtime.log");
+  const { url, stop } = await spawnRuntime({}, logPath);
+  project.provide("runtimeUrl", url);
+  project.provide("runtimeLog", logPath);
+  return stop;
 }
