@@ -42,15 +42,21 @@ const FORMAT_CHARACTERS = [
   "\u{1d173}",
 ];
 
-/** Halves of a surrogate pair on their own: no text at all (JSON carries them as `\ud800`). */
-const LONE_SURROGATES = ["\ud800", "\udbff", "\udc00", "\udfff"];
+/**
+ * Halves of a surrogate pair on their own: no text at all (JSON carries them as `\ud800`). One text
+ * takes halves of one side only: a high half just before a low one is no lone half but a valid
+ * character (`\ud800\udfff` is U+103FF). Astral format characters cannot pair with them either: a
+ * high half before one meets its high half, a low half after one follows its low half.
+ */
+const LONE_SURROGATES = { high: ["\ud800", "\udbff"], low: ["\udc00", "\udfff"] } as const;
 
 /** One character no stored name may contain: control, format or a lone surrogate, each kind as likely. */
-const hiddenCharacter = fc.oneof(
-  fc.constantFrom(...CONTROL_CHARACTERS),
-  fc.constantFrom(...FORMAT_CHARACTERS),
-  fc.constantFrom(...LONE_SURROGATES),
-);
+const hiddenCharacter = (side: keyof typeof LONE_SURROGATES) =>
+  fc.oneof(
+    fc.constantFrom(...CONTROL_CHARACTERS),
+    fc.constantFrom(...FORMAT_CHARACTERS),
+    fc.constantFrom(...LONE_SURROGATES[side]),
+  );
 
 /**
  * Characters that show nothing, though Unicode does not class them as control or format
@@ -68,10 +74,13 @@ const visibleRun = fc
 
 /** Text with at least one hidden character (control, format, lone surrogate) among visible ones or alone. */
 export const textWithHiddenCharacters = fc
-  .tuple(
-    fc.array(fc.oneof(visibleRun, hiddenCharacter, fc.constantFrom(...SPACES)), { maxLength: 5 }),
-    hiddenCharacter,
-    fc.nat(),
+  .constantFrom("high" as const, "low" as const)
+  .chain((side) =>
+    fc.tuple(
+      fc.array(fc.oneof(visibleRun, hiddenCharacter(side), fc.constantFrom(...SPACES)), { maxLength: 5 }),
+      hiddenCharacter(side),
+      fc.nat(),
+    ),
   )
   .map(([pieces, hidden, at]) => {
     const all = [...pieces];
