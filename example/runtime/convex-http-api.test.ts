@@ -99,6 +99,34 @@ describe("the Convex HTTP API of the local runtime", () => {
     );
   });
 
+  it("keeps the Better Auth component's functions out of reach, answered as an unknown function, nothing written", async () => {
+    const call = async (kind: string, path: string, args: unknown) => {
+      const response = await fetch(`${base}/api/${kind}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ path, format: "convex_encoded_json", args: [args] }),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const unknown = await call("query", "nowhere:findMany", {});
+    const answeredAsUnknown = (path: string) => ({
+      status: unknown.status,
+      body: { ...unknown.body, errorMessage: unknown.body.errorMessage.replace("nowhere:findMany", path) },
+    });
+    const email = uniqueEmail("planted");
+    const data = { name: "x", email, emailVerified: true, createdAt: 0, updatedAt: 0 };
+    const calls = [
+      ["query", "betterAuth/adapter:findMany", { model: "user", paginationOpts: { numItems: 10, cursor: null } }],
+      ["mutation", "betterAuth/adapter:create", { input: { model: "user", data } }],
+      ["query", "betterAuth/adapter.js:findOne", { model: "user", where: [] }],
+    ] as const;
+    for (const [kind, path, args] of calls) expect(await call(kind, path, args)).toEqual(answeredAsUnknown(path));
+    // The user the create call carried was never written: the address is still new, so signing in
+    // signs up and onboards (a planted user would have no profile).
+    const { token } = await signInOverHttp(base, email, { username: `planted_${Date.now() % 1e6}` });
+    expect((await client(token).query(api.profiles.me, {}))?.username).toMatch(/^planted_/);
+  });
+
   it("says so when a function is called as the wrong kind", async () => {
     const asMutation = makeFunctionReference<"mutation">("profiles:me");
     await expect(client().mutation(asMutation, {})).rejects.toThrow(

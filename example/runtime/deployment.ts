@@ -39,7 +39,8 @@ export async function loadDeployment(convexDir: string) {
 
   const schema = (await load("schema.ts"))?.default;
   const t = convexTest(schema, modules);
-  for (const name of localComponents(convexDir)) {
+  const components = localComponents(convexDir);
+  for (const name of components) {
     const componentSchema = (await load(`${name}/schema.ts`))?.default;
     t.registerComponent(name, componentSchema, modulesUnder(modules, name));
   }
@@ -51,12 +52,14 @@ export async function loadDeployment(convexDir: string) {
 
   /**
    * The public function at `path` (`"profiles:me"`, `"dir/file:name"`, `"file"` for a default
-   * export) if it is of `kind`; throws what Convex answers otherwise. Internal functions are not
-   * callable from clients, exactly as on a deployment.
+   * export) if it is of `kind`; throws what Convex answers otherwise. Internal functions, and a
+   * component's functions (`betterAuth/adapter:findMany`), are not callable from clients, exactly
+   * as on a deployment: only the app's own functions are.
    */
   async function publicFunction(functionPath: string, kind: FunctionKind) {
     const [file = "", exportName = "default"] = functionPath.replace(/\.js(?=:|$)/, "").split(":");
-    const module = await moduleAt(modules, file);
+    const inComponent = components.some((name) => file.startsWith(`${name}/`));
+    const module = inComponent ? undefined : await moduleAt(modules, file);
     const fn = module?.[exportName] as RegisteredFunction | undefined;
     if (!fn || !fn.isPublic) {
       throw new FunctionNotFound(

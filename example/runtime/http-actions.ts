@@ -18,13 +18,11 @@ export function httpActions(deployment: Deployment, commits: CommitFeed) {
     if (!deployment.httpRouter?.lookup(url.pathname, request.method as RoutableMethod)) return undefined;
     const name = `${request.method} ${url.pathname}`;
     try {
-      const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
       const caller = client.ip ? deployment.t.withRequestMetadata({ ip: client.ip }) : deployment.t;
-      return await caller.fetch(`${url.pathname}${url.search}`, {
-        method: request.method,
-        headers: request.headers,
-        body,
-      });
+      // The body as it arrives, read only as far as the action reads it: a body refused by its
+      // declared length is never held (Node's types omit `duplex`, which a streamed body requires).
+      const init = { method: request.method, headers: request.headers, body: request.body, duplex: "half" };
+      return await caller.fetch(`${url.pathname}${url.search}`, init as RequestInit);
     } catch (error) {
       logFunctionFailure("H", name, error);
       return new Response("Internal Server Error", { status: 500 });

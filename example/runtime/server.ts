@@ -10,27 +10,63 @@ export type Route = (
   client: RequestClient,
 ) => Promise<Response | undefined> | Response | undefined;
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+// What a deployment takes in an HTTP action's request body (Convex's 20 MB limit): past it the
+// body stream fails, so that no handler can make the runtime hold more.
+const DEPLOYMENT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 
-async function toRequest(message: IncomingMessage, origin: string): Promise<Request> {
+/** A request body larger than a deployment takes. */
+export class BodyTooLarge extends Error {}
+
+/**
+ * The body as a stream the handler reads as far as it wants: a route that refuses a large body
+ * by its declared length reads none of it. `discardRest` drops what is left unread once the
+ * answer is sent, so that the connection carries the client's next request.
+ */
+function streamedBody(message: IncomingMessage) {
+  let open = true;
+  let size = 0;
+  const discardRest = () => {
+    open = false;
+    message.resume();
+  };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        message.pause(); // before the listener, which would otherwise set the message flowing
+        message.on("data", (chunk: Buffer) => {
+          if (!open) return;
+          size += chunk.length;
+          if (size > DEPLOYMENT_MAX_BODY_BYTES) {
+            open = false;
+            return controller.error(new BodyTooLarge(`The body may have at most ${DEPLOYMENT_MAX_BODY_BYTES} bytes`));
+          }
+          controller.enqueue(new Uint8Array(chunk));
+          if ((controller.desiredSize ?? 0) <= 0) message.pause();
+        });
+        message.once("end", () => open && controller.close());
+        message.once("error", (error) => open && controller.error(error));
+      },
+      pull: () => void message.resume(),
+      cancel: discardRest,
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+  return { stream, discardRest };
+}
+
+function toRequest(message: IncomingMessage, origin: string) {
   const headers = new Headers();
   for (const [name, value] of Object.entries(message.headers)) {
     if (value === undefined) continue;
     for (const item of [value].flat()) headers.append(name, item);
   }
   const method = message.method ?? "GET";
-  let body: Uint8Array<ArrayBuffer> | undefined;
-  if (method !== "GET" && method !== "HEAD") {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of message) {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) throw new Error("request body too large");
-      chunks.push(chunk);
-    }
-    body = new Uint8Array(Buffer.concat(chunks));
-  }
-  return new Request(new URL(message.url ?? "/", origin), { method, headers, body });
+  const url = new URL(message.url ?? "/", origin);
+  if (method === "GET" || method === "HEAD") return { request: new Request(url, { method, headers }), discardRest() {} };
+  const { stream, discardRest } = streamedBody(message);
+  // Node's types omit `duplex`, which a streamed request body requires.
+  const init = { method, headers, body: stream, duplex: "half" } as RequestInit;
+  return { request: new Request(url, init), discardRest };
 }
 
 async function send(response: Response, out: ServerResponse) {
@@ -47,15 +83,16 @@ async function send(response: Response, out: ServerResponse) {
 /**
  * One node:http server for the whole runtime: each request goes through `routes` in order, the
  * first answer wins, and nothing a request does (a throwing handler, a bad body) can stop the
- * server: the request gets a 500 and the error is logged.
+ * server: the request gets a 500 and the error is logged. A body over what a deployment takes
+ * gets 413 in JSON; what a handler leaves unread is discarded, and the connection lives on.
  */
 export function createRuntimeServer(origin: string, routes: Route[]) {
   // Node drops what a listener returns: `answer` settles every request itself and never rejects.
   return createServer((message, out) => void answer(message, out));
 
   async function answer(message: IncomingMessage, out: ServerResponse) {
+    const { request, discardRest } = toRequest(message, origin);
     try {
-      const request = await toRequest(message, origin);
       const client = { ip: message.socket.remoteAddress ?? null };
       for (const route of routes) {
         const response = await route(request, client);
@@ -63,9 +100,14 @@ export function createRuntimeServer(origin: string, routes: Route[]) {
       }
       await send(new Response("Not Found", { status: 404 }), out);
     } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        return await send(Response.json({ code: "BodyTooLarge", message: error.message }, { status: 413 }), out);
+      }
       logRuntimeFailure(`${message.method} ${message.url} failed`, error);
       if (!out.headersSent) out.writeHead(500, { "content-type": "text/plain" });
       out.end("Internal Server Error");
+    } finally {
+      discardRest();
     }
   }
 }
