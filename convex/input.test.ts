@@ -3,7 +3,7 @@
  * the keys each route declares, and text that a person can read.
  */
 import { describe, expect, it } from "vitest";
-import { api } from "./_generated/api";
+import { api, internal } from "./_generated/api";
 import { json, setup } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";
@@ -46,6 +46,50 @@ describe("bounded, known input", { timeout: 60_000 }, () => {
       code: "INVALID_SIGNUP_PARAMS",
       issues: [{ path: "email", message: "Use at most 254 characters" }],
     });
+  });
+
+  it("refuses an address whose local part is over 64 characters (RFC 5321) as any bad address: at send, at sign-in and in users.create", async () => {
+    const { t, auth, written } = setup();
+    const long = `${"a".repeat(65)}@example.com`;
+    const badAddress = await json(await auth.sendOtp("not-an-email"));
+    expect(badAddress).toMatchObject({
+      code: "INVALID_SIGNUP_PARAMS",
+      issues: [{ path: "email", message: "Enter a valid email address" }],
+    });
+
+    const sent = await auth.sendOtp(long);
+    expect([sent.status, await json(sent)]).toEqual([400, badAddress]);
+    const signIn = await auth.post(SIGN_IN, { email: long, otp: "123456", username: "ann" });
+    expect([signIn.status, await json(signIn)]).toEqual([400, badAddress]);
+    await expect(t.mutation(internal.users.create, { email: long, username: "ann" })).rejects.toMatchObject({
+      data: { code: "INVALID_SIGNUP_PARAMS", issues: badAddress.issues },
+    });
+    expect(await written()).toMatchObject({ users: [], codes: [], profiles: [] });
+    expect(auth.outbox).toEqual([]);
+
+    // 64 characters is an address.
+    expect((await auth.sendOtp(`${"a".repeat(64)}@example.com`)).status).toBe(200);
+  });
+
+  it("update-user holds every sign-up field to the sign-up schema: an empty or blank name, a short username", async () => {
+    const { auth, inAuthComponent } = setup();
+    const ann = await auth.signUp({ email: "ann@example.com", username: "ann", name: "Ann" });
+    const bearer = { authorization: `Bearer ${ann.token}` };
+    const refusals = [
+      [{ name: "" }, "name", "Enter a display name"],
+      [{ name: "   " }, "name", "Enter a display name"],
+      [{ username: "" }, "username", "Use at least 3 characters"],
+      [{ username: "ab" }, "username", "Use at least 3 characters"],
+    ] as const;
+    for (const [body, path, message] of refusals) {
+      const response = await auth.post("/update-user", body, bearer);
+      expect([response.status, await json(response)], JSON.stringify(body)).toEqual([
+        400,
+        expect.objectContaining({ code: "INVALID_SIGNUP_PARAMS", issues: [{ path, message }] }),
+      ]);
+    }
+    const [user] = await inAuthComponent<{ name: string; username: string }[]>((ctx) => ctx.db.query("user").collect());
+    expect(user).toMatchObject({ name: "Ann", username: "ann" });
   });
 
   it("refuses an undeclared key next to the right code before the code is touched, and the code still works", async () => {

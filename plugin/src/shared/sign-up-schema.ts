@@ -11,13 +11,22 @@ export type SignUpIssue = { path: string; message: string };
 /** The longest address SMTP can deliver to (RFC 5321 path limit, less the angle brackets). */
 export const MAX_EMAIL_LENGTH = 254;
 
-/** An email as the plugin stores it: trimmed, lower-cased, well-formed and deliverable in length. */
+/** The longest local part (before the `@`) SMTP can deliver to (RFC 5321). */
+export const MAX_LOCAL_PART_LENGTH = 64;
+
+const INVALID_EMAIL = "Enter a valid email address";
+
+/**
+ * An email as the plugin stores it: trimmed, lower-cased, well-formed and deliverable in length
+ * (a local part over 64 characters is no address a server must accept: refused as malformed).
+ */
 export const emailSchema = z
   .string({ error: "Enter your email address" })
   .trim()
-  .max(MAX_EMAIL_LENGTH, { error: `Use at most ${MAX_EMAIL_LENGTH} characters` })
+  .max(MAX_EMAIL_LENGTH, { error: `Use at most ${MAX_EMAIL_LENGTH} characters`, abort: true })
   .toLowerCase()
-  .pipe(z.email({ error: "Enter a valid email address" }));
+  .refine((email) => email.lastIndexOf("@") <= MAX_LOCAL_PART_LENGTH, { error: INVALID_EMAIL, abort: true })
+  .pipe(z.email({ error: INVALID_EMAIL }));
 
 /**
  * Zod issues flattened to `{ path, message }`, the shape forms show next to their fields.
