@@ -37,6 +37,30 @@ describe("bounded, known input", { timeout: 60_000 }, () => {
     expect(auth.outbox).toEqual([]);
   });
 
+  it("answers a 10 MB body sent without its length (chunked) with 413, reading no more of it than the cap", async () => {
+    const { t, written } = setup();
+    let pulled = 0;
+    const chunk = new TextEncoder().encode("a".repeat(4096));
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode('{"email":"')),
+      pull(controller) {
+        pulled += chunk.byteLength;
+        if (pulled > 10_000_000) return controller.close();
+        controller.enqueue(chunk);
+      },
+    });
+    const response = await t.fetch("/api/auth/email-otp/send-verification-otp", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: process.env["SITE_URL"]! },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(await json(response)).toMatchObject({ code: "BODY_TOO_LARGE" });
+    expect(pulled).toBeLessThan(100_000);
+    expect((await written()).codes).toEqual([]);
+  });
+
   it("refuses an email longer than 254 characters as a field issue", async () => {
     const { auth } = setup();
     const long = `${"a".repeat(250)}@example.com`;
@@ -78,7 +102,7 @@ describe("bounded, known input", { timeout: 60_000 }, () => {
     const refusals = [
       [{ name: "" }, "name", "Enter a display name"],
       [{ name: "   " }, "name", "Enter a display name"],
-      [{ username: "" }, "username", "Use at least 3 characters"],
+      [{ username: "" }, "username", "Choose a username"],
       [{ username: "ab" }, "username", "Use at least 3 characters"],
     ] as const;
     for (const [body, path, message] of refusals) {

@@ -21,6 +21,7 @@ export const bio = visibleText({ multiline: true }).trim().max(160, { error: "Us
 export const username = z
   .string({ error: "Choose a username" })
   .trim()
+  .min(1, { error: "Choose a username", abort: true })
   .min(3, { error: "Use at least 3 characters" })
   .max(20, { error: "Use at most 20 characters" })
   .regex(/^[a-z0-9_]+$/, { error: "Use lowercase letters, digits and _ only" });

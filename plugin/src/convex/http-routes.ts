@@ -52,6 +52,25 @@ function depthOf(value: unknown, limit: number): number {
   return deepest;
 }
 
+/** The body's bytes as text, read no further than `limit` bytes: `undefined` past it (the rest stays unread). */
+async function textOfAtMost(request: Request, limit: number): Promise<string | undefined> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(read.value);
+  }
+  const bytes = new Uint8Array(size);
+  chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0);
+  return new TextDecoder().decode(bytes);
+}
+
 /**
  * The JSON object a request carries, read before anything else sees it: at most
  * {@link MAX_BODY_BYTES} (413 `BODY_TOO_LARGE`), JSON, an object, nested at most
@@ -61,10 +80,9 @@ export async function readRequestBody(request: Request): Promise<Record<string, 
   if (request.method === "GET" || request.method === "HEAD") return {};
   const declared = Number(request.headers.get("content-length"));
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
-    throw tooLarge();
-  }
+  // Read no further than the cap: a body sent without its length (chunked) is never held whole.
+  const text = await textOfAtMost(request, MAX_BODY_BYTES);
+  if (text === undefined) throw tooLarge();
   if (text.trim() === "") return {};
   let body: unknown;
   try {

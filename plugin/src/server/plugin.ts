@@ -83,13 +83,14 @@ export function userFieldsOf<Fields extends SignUpFieldsSchema>(
 /**
  * Better Auth's `user.create.before` and `user.update.before` hook for the one sign-up field it
  * keeps apart, `name`: the same Zod rule and readable text as the others, on every write of it. An
- * empty name at sign-up is no name (Better Auth writes `""`).
+ * empty name at sign-up is no name (Better Auth writes `""` when none was given); an update that
+ * sends `""` asks for an empty name, which the schema judges as any other value.
  */
-function nameRule(fields: SignUpFieldsSchema) {
+function nameRule(fields: SignUpFieldsSchema, write: "create" | "update") {
   const schema = fields.shape["name"] as z.ZodType | undefined;
   return async (user: { name?: string } & Record<string, unknown>) => {
     if (!schema || !Object.hasOwn(user, "name")) return;
-    const given = user.name === "" ? undefined : user.name;
+    const given = user.name === "" && write === "create" ? undefined : user.name;
     const hidden = typeof given === "string" ? textIssue(given) : undefined;
     const parsed = schema.safeParse(given);
     const message = hidden ?? (parsed.success ? undefined : parsed.error.issues[0]?.message);
@@ -199,7 +200,10 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
                 },
               },
             },
-            user: { create: { before: nameRule(resolved.fields) }, update: { before: nameRule(resolved.fields) } },
+            user: {
+              create: { before: nameRule(resolved.fields, "create") },
+              update: { before: nameRule(resolved.fields, "update") },
+            },
           },
         },
       };

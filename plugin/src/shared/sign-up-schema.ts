@@ -23,6 +23,7 @@ const INVALID_EMAIL = "Enter a valid email address";
 export const emailSchema = z
   .string({ error: "Enter your email address" })
   .trim()
+  .min(1, { error: "Enter your email address", abort: true })
   .max(MAX_EMAIL_LENGTH, { error: `Use at most ${MAX_EMAIL_LENGTH} characters`, abort: true })
   .toLowerCase()
   .refine((email) => email.lastIndexOf("@") <= MAX_LOCAL_PART_LENGTH, { error: INVALID_EMAIL, abort: true })
