@@ -1,6 +1,17 @@
 import type { Page } from "playwright-core";
 import { expect, inject, it } from "vitest";
-import { enterCode, fillSignUp, openApp, signUpToCodeScreen, uniqueUsername, wrongCodeFor } from "./test/app-pages";
+import {
+  contrastOf,
+  enterCode,
+  fillSignUp,
+  onOneLine,
+  openApp,
+  SCREENS,
+  signedInContext,
+  signUpToCodeScreen,
+  uniqueUsername,
+  wrongCodeFor,
+} from "./test/app-pages";
 import { latestCode, mailbox, signInOverHttp, uniqueEmail } from "./test/auth-over-http";
 import { describeInChromium } from "./test/browser-suite";
 
@@ -128,5 +139,103 @@ describeInChromium("what a person meets in the example's forms", (browser) => {
     expect(await page.getByTestId("sign-in-notice").count()).toBe(0);
     expect(await mailsTo(email)).toHaveLength(1);
     await page.context().close();
+  });
+
+  it("says what is missing, drops a field's error once it is right, and keeps what was typed after ← Use another email", async () => {
+    const page = await openApp(browser(), base);
+    const form = page.getByRole("form", { name: "Create account" });
+    const errorOf = (field: string) => form.locator(`[data-field-error=${field}]`);
+    // The heading does not repeat the tab's label.
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).not.toBe("Create account");
+
+    await form.getByRole("button", { name: "Send me a code" }).click();
+    expect(await errorOf("email").textContent()).toBe("Enter your email address");
+    expect(await errorOf("username").textContent()).toBe("Choose a username");
+    await form.getByLabel("Email").fill("ann@");
+    await form.getByRole("button", { name: "Send me a code" }).click();
+    expect(await errorOf("email").textContent()).toBe("Enter a valid email address");
+    const email = uniqueEmail("ann");
+    await form.getByLabel("Email").fill(email);
+    await errorOf("email").waitFor({ state: "detached", timeout: 1_000 });
+    expect(await errorOf("username").count()).toBe(1); // still empty, still said
+
+    const fields = { email, username: uniqueUsername("ann"), name: "Ann Lee" };
+    await signUpToCodeScreen(page, fields);
+    await page.getByRole("button", { name: "← Use another email" }).click();
+    const back = page.getByRole("form", { name: "Create account" });
+    for (const [label, value] of [["Email", email], ["Username", fields.username], ["Display name", "Ann Lee"]]) {
+      expect(await back.getByLabel(label!).inputValue()).toBe(value);
+    }
+    await page.context().close();
+  });
+
+  it("on a phone keeps each link of the code step on one line, and disabled buttons and the countdown read at 4.5:1 or more", async () => {
+    const page = await openApp(browser(), base, SCREENS.phone);
+    await signUpToCodeScreen(page, { email: uniqueEmail("pia"), username: uniqueUsername("pia"), name: "Pia" });
+    const form = page.getByRole("form", { name: "Enter code" });
+    await form.getByRole("button", { name: "Send a new code" }).click();
+    const countdown = form.getByRole("button", { name: /^Send again in \d+ s$/ });
+    await countdown.waitFor();
+    await page.screenshot({ path: `${SHOTS}/phone-2c-resend-countdown.png` });
+    expect(await onOneLine(form.locator(".row button"))).toEqual([true, true]);
+    expect(await contrastOf(countdown)).toBeGreaterThanOrEqual(4.5);
+
+    // The form's own button, disabled while it counts down.
+    await page.getByRole("button", { name: "← Use another email" }).click();
+    await page.getByRole("form", { name: "Create account" }).getByRole("button", { name: "Send me a code" }).click();
+    const disabled = page.getByRole("button", { name: /^Send again in \d+ s$/ });
+    await disabled.waitFor();
+    expect(await disabled.isDisabled()).toBe(true);
+    expect(await contrastOf(disabled)).toBeGreaterThanOrEqual(4.5);
+    await page.context().close();
+  });
+
+  it("shows one visible focus style on every control: inputs, tabs, buttons", async () => {
+    const page = await openApp(browser(), base, SCREENS.laptop);
+    await page.screenshot({ path: `${SHOTS}/laptop-1a-sign-up.png` });
+    const styles = new Map<string, string>();
+    // Two tabs, three inputs, the submit button.
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press("Tab");
+      const [what, outline] = await page.evaluate(() => {
+        const focused = document.activeElement!;
+        const style = getComputedStyle(focused);
+        const name = `${focused.tagName.toLowerCase()}${focused.getAttribute("role") ? `[${focused.getAttribute("role")}]` : ""}`;
+        return [name, `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor} ${style.outlineOffset}`];
+      });
+      styles.set(what, outline);
+    }
+    expect([...styles.keys()].sort()).toEqual(["button", "button[tab]", "input"]);
+    expect(new Set(styles.values()).size).toBe(1);
+    expect([...styles.values()][0]).toMatch(/^solid 3px /);
+    await page.context().close();
+  });
+
+  it("on the profile: when the account was set up in plain words, Sign out apart from the form, the bio's one limit counted live", async () => {
+    const context = await signedInContext(browser(), base, {
+      email: uniqueEmail("ron"),
+      username: uniqueUsername("ron"),
+      name: "Ron",
+    });
+    const page = await context.newPage();
+    await page.setViewportSize(SCREENS.phone);
+    await page.goto(base);
+    await page.getByTestId("display-name").waitFor();
+    expect(await page.getByTestId("onboarded").textContent()).toMatch(/^Your account was set up on \d{1,2} \w+ \d{4}\.$/);
+    // The date is never broken across lines.
+    expect(await page.getByTestId("onboarded").locator(".nowrap").evaluate((date) => date.getClientRects().length)).toBe(1);
+    const signOut = page.getByRole("button", { name: "Sign out" });
+    expect(await signOut.evaluate((button) => button.closest("form, .card") === null)).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/phone-3a-profile.png` });
+
+    const edit = page.getByRole("form", { name: "Edit profile" });
+    await edit.getByLabel("Bio").fill("b".repeat(170));
+    expect(await edit.getByLabel("Bio").inputValue()).toHaveLength(160);
+    expect(await edit.getByText(/^\d+\/\d+ characters$/).textContent()).toBe("160/160 characters");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await page.setViewportSize(SCREENS.laptop);
+    await page.screenshot({ path: `${SHOTS}/laptop-3a-profile.png` });
+    await context.close();
   });
 });

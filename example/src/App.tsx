@@ -47,7 +47,8 @@ export function App() {
       <Card title="Check your email">
         <CodeForm
           pending={step.pending}
-          onBack={() => setStep({ name: "start", tab: step.pending.mode })}
+          // Back to the form with what was typed (the code in hand is for this email only: dropped).
+          onBack={() => setStep({ name: "start", tab: step.pending.mode, pending: { ...step.pending, acceptedOtp: undefined } })}
           onNoAccount={(acceptedOtp) =>
             setStep({
               name: "start",
@@ -82,7 +83,7 @@ export function App() {
 
   return (
     <Card
-      title={step.tab === "sign-up" ? "Create your account" : "Welcome back"}
+      title={step.tab === "sign-up" ? "Get started" : "Welcome back"}
       lead="No password: we email you a one-time code."
     >
       <div className="tabs" role="tablist">
@@ -93,7 +94,7 @@ export function App() {
       {step.tab === "sign-up" ? (
         <SignUpForm onCodeSent={toCode} onSignedIn={setSignInNotice} pending={step.pending} serverError={step.error} />
       ) : (
-        <SignInForm onCodeSent={toCode} />
+        <SignInForm onCodeSent={toCode} email={step.pending?.email} />
       )}
     </Card>
   );

@@ -21,6 +21,17 @@ export function validate<T extends z.ZodType>(schema: T, values: unknown) {
     : { data: undefined, errors: fieldErrorsOf(result.error.issues) };
 }
 
+/**
+ * `errors` without the one for `key` once `value` passes that field's schema: a fixed field stops
+ * saying it is wrong as soon as it is right, not at the next submit.
+ */
+export function withoutFixedError(errors: FieldErrors, schema: z.ZodObject, key: string, value: unknown): FieldErrors {
+  const field = schema.shape[key] as z.ZodType | undefined;
+  if (!(key in errors) || !field?.safeParse(value).success) return errors;
+  const { [key]: _fixed, ...rest } = errors;
+  return rest;
+}
+
 /** Field errors for a server answer; `undefined` when it concerns no field. */
 export function fieldErrorsFromServer(error: AuthError): FieldErrors | undefined {
   if (error.code === codes.USERNAME_TAKEN.code) {

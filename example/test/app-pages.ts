@@ -2,16 +2,18 @@
  * The example app's pages in Chromium, as the browser tests drive them: open, sign up, enter a
  * code, start signed in, and see every screen a page went through.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { signInOverHttp } from "./auth-over-http";
 
 const VIEWPORT = { width: 900, height: 820 };
+/** The sizes the example is looked at in: a laptop and a phone. */
+export const SCREENS = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 /** A fresh browser profile (its own cookies and storage) with the app open on the sign-up screen. */
-export async function openApp(browser: Browser, base: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+export async function openApp(browser: Browser, base: string, viewport = VIEWPORT): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
   await page.goto(base);
-  await page.getByRole("heading", { name: "Create your account" }).waitFor();
+  await page.getByRole("heading", { name: "Get started" }).waitFor();
   return page;
 }
 
@@ -93,6 +95,41 @@ export async function recordScreens(context: BrowserContext) {
     }).observe(document, { childList: true, subtree: true, characterData: true });
   });
 }
+
+/**
+ * The WCAG contrast ratio of an element's text against what is behind it, computed in the page
+ * from the styles it is drawn with (its colour, the nearest background, no opacity on the way).
+ */
+export const contrastOf = (element: Locator) =>
+  element.evaluate((node) => {
+    const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = (color: string) => {
+      const [r, g, b] = rgb(color).map((v) => v / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    let background = "rgb(255, 255, 255)";
+    for (let at: Element | null = node; at; at = at.parentElement) {
+      const style = getComputedStyle(at);
+      if (Number(style.opacity) < 1) return 0; // faded: the colours below are not what is seen
+      const color = rgb(style.backgroundColor);
+      if (color.length === 3 || color[3] === 1) {
+        background = style.backgroundColor;
+        break;
+      }
+    }
+    const [light, dark] = [luminance(getComputedStyle(node).color), luminance(background)].sort((a, b) => b - a);
+    return (light! + 0.05) / (dark! + 0.05);
+  });
+
+/** Whether each element's text sits on one line (a wrapped label is taller than its line height). */
+export const onOneLine = (elements: Locator) =>
+  elements.evaluateAll((nodes) =>
+    nodes.map((node) => {
+      const style = getComputedStyle(node);
+      const inner = node.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+      return inner < parseFloat(style.lineHeight === "normal" ? style.fontSize : style.lineHeight) * 1.6;
+    }),
+  );
 
 /** The headings recorded by `recordScreens` on this page since it was loaded. */
 export const screensSeen = (page: Page) => page.evaluate(() => window.__screens);

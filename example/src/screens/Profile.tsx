@@ -12,8 +12,10 @@ import { fieldErrorsOf, validate, type FieldErrors } from "../field-errors";
 type ProfileDoc = NonNullable<FunctionReturnType<typeof api.profiles.me>>;
 type Onboarding = FunctionReturnType<typeof api.users.onboardingStatus>;
 
-const when = (ms: number) =>
-  new Date(ms).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+const day = (ms: number) => new Date(ms).toLocaleDateString("en-GB", { dateStyle: "long" });
+
+/** The longest bio the server takes: the one number the form shows and enforces. */
+const BIO_MAX = profileUpdate.shape.bio.unwrap().maxLength ?? undefined;
 
 /**
  * Step 3: the signed-in user's profile, live from `profiles.me`, editable through `profiles.update`.
@@ -22,7 +24,13 @@ const when = (ms: number) =>
 export function Profile({ notice }: { notice?: string }) {
   return (
     <main className="page">
-      <p className="brand">OTP Onboarding</p>
+      {/* Signing out is about the session, not the profile: up here, apart from the form. */}
+      <div className="topbar">
+        <p className="brand">OTP Onboarding</p>
+        <button type="button" className="link" onClick={() => void authClient.signOut()}>
+          Sign out
+        </button>
+      </div>
       <section className="card">
         {notice ? (
           <p className="notice info" role="status" data-testid="sign-in-notice">
@@ -32,9 +40,6 @@ export function Profile({ notice }: { notice?: string }) {
         <LoadFailure title="Could not load your profile">
           <LiveProfile />
         </LoadFailure>
-        <button type="button" className="secondary" onClick={() => void authClient.signOut()}>
-          Sign out
-        </button>
       </section>
     </main>
   );
@@ -101,7 +106,7 @@ function ProfileView({ profile, onboarding }: { profile: ProfileDoc; onboarding:
       <p className="bio" data-testid="bio">{profile.bio || <span className="muted">No bio yet.</span>}</p>
       {onboarding ? (
         <p className="muted small" data-testid="onboarded" data-onboarded-at={onboarding.onboardedAt}>
-          Onboarded once, on {when(onboarding.onboardedAt)} (version {onboarding.version}).
+          Your account was set up on <span className="nowrap">{day(onboarding.onboardedAt)}</span>.
         </p>
       ) : null}
       <EditProfile key={profile._id} profile={profile} />
@@ -149,7 +154,16 @@ function EditProfile({ profile }: { profile: ProfileDoc }) {
     <form onSubmit={submit} noValidate aria-label="Edit profile" className="edit">
       <h2>Edit profile</h2>
       <Field label="Display name" name="displayName" value={values.displayName} onChange={set("displayName")} error={errors.displayName} />
-      <Field label="Bio" name="bio" multiline maxLength={200} value={values.bio} onChange={set("bio")} error={errors.bio} hint="Up to 160 characters." />
+      <Field
+        label="Bio"
+        name="bio"
+        multiline
+        maxLength={BIO_MAX}
+        value={values.bio}
+        onChange={set("bio")}
+        error={errors.bio}
+        hint={`${values.bio.length}/${BIO_MAX} characters`}
+      />
       {status === "saved" ? <p className="notice" role="status">Saved.</p> : null}
       {!["idle", "saving", "saved"].includes(status) ? <p className="alert" role="alert">{status}</p> : null}
       <button type="submit" disabled={status === "saving"}>

@@ -4,7 +4,7 @@ import { emailSchema } from "convex-otp-onboarding/client";
 import { codeErrorMessage, WAIT_NOTICE } from "../auth-errors";
 import { Field } from "../components/Field";
 import { SendCodeButton } from "../components/SendCodeButton";
-import { fieldErrorsFromServer, validate, type FieldErrors } from "../field-errors";
+import { fieldErrorsFromServer, validate, withoutFixedError, type FieldErrors } from "../field-errors";
 import { requestCode } from "../request-code";
 import { useCountdown } from "../use-countdown";
 import type { PendingCode } from "./CodeForm";
@@ -12,8 +12,8 @@ import type { PendingCode } from "./CodeForm";
 const signInForm = z.object({ email: emailSchema });
 
 /** Sign in again: the email only; the code does the rest. */
-export function SignInForm({ onCodeSent }: { onCodeSent: (pending: PendingCode) => void }) {
-  const [email, setEmail] = useState("");
+export function SignInForm({ onCodeSent, ...typed }: { onCodeSent: (pending: PendingCode) => void; email?: string }) {
+  const [email, setEmail] = useState(typed.email ?? "");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string>();
   const [sending, setSending] = useState(false);
@@ -45,6 +45,7 @@ export function SignInForm({ onCodeSent }: { onCodeSent: (pending: PendingCode) 
         value={email}
         onChange={(event) => {
           setEmail(event.target.value);
+          setErrors((current) => withoutFixedError(current, signInForm, "email", event.target.value));
           wait.stop(); // The wait was for the email typed before.
         }}
         error={errors.email}

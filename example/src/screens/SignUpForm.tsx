@@ -6,7 +6,7 @@ import { codeErrorMessage, codes, needsNewCode, WAIT_NOTICE, type AuthError } fr
 import { Field } from "../components/Field";
 import { SendCodeButton } from "../components/SendCodeButton";
 import { existingAccountNotice } from "../existing-account";
-import { fieldErrorsFromServer, validate, type FieldErrors } from "../field-errors";
+import { fieldErrorsFromServer, validate, withoutFixedError, type FieldErrors } from "../field-errors";
 import { requestCode } from "../request-code";
 import { useCountdown } from "../use-countdown";
 import type { PendingCode } from "./CodeForm";
@@ -48,7 +48,9 @@ export function SignUpForm({ onCodeSent, onSignedIn, pending, serverError }: Sig
   const codeInHand = emailSchema.safeParse(values.email).data === pending?.email ? acceptedOtp : undefined;
 
   const set = (key: keyof typeof values) => (event: { target: { value: string } }) => {
-    setValues((current) => ({ ...current, [key]: event.target.value }));
+    const value = event.target.value;
+    setValues((current) => ({ ...current, [key]: value }));
+    setErrors((current) => withoutFixedError(current, signUpForm, key, key === "name" ? value || undefined : value));
     if (key === "email") wait.stop(); // The wait was for the email typed before.
   };
 

@@ -1,4 +1,4 @@
-import type { BetterAuthClientPlugin } from "better-auth/client";
+import { getGlobalBroadcastChannel, type BetterAuthClientPlugin } from "better-auth/client";
 import { EMAIL_OTP_ERROR_CODES } from "better-auth/client/plugins";
 // Type only: the server plugin (and everything it imports) never reaches a browser bundle.
 import type { otpOnboarding } from "../server/plugin.js";
@@ -32,7 +32,8 @@ export function otpOnboardingClient<Fields extends SignUpFieldsSchema = SignUpFi
   return {
     id: "otp-onboarding",
     $InferServerPlugin: {} as ReturnType<typeof otpOnboarding<Fields>>,
-    // A sign-in changes the session: tell `useSession` to refetch, as emailOTPClient() does.
+    // A sign-in changes the session: tell `useSession` to refetch, as emailOTPClient() does, and
+    // tell the app's other tabs, as Better Auth does for a sign-out (they refetch at once too).
     atomListeners: [
       {
         matcher: (path) =>
@@ -40,6 +41,11 @@ export function otpOnboardingClient<Fields extends SignUpFieldsSchema = SignUpFi
           path === "/email-otp/verify-email" ||
           path === "/email-otp/request-email-change",
         signal: "$sessionSignal",
+        callback: (path) => {
+          if (path !== "/sign-in/email-otp") return;
+          const clientId = Math.random().toString(36).slice(2);
+          getGlobalBroadcastChannel().post({ event: "session", data: { trigger: "signin" }, clientId });
+        },
       },
     ],
     $ERROR_CODES: OTP_CLIENT_ERROR_CODES,
