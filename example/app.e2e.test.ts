@@ -18,7 +18,7 @@ describeInChromium("the example app in Chromium", (browser) => {
 
     // 1. Sign up: the form is checked before anything is sent.
     await page.getByRole("button", { name: "Send me a code" }).click();
-    await expect(page.locator("[data-field-error=email]").textContent()).resolves.toBe("Enter a valid email address");
+    await expect(page.locator("[data-field-error=email]").textContent()).resolves.toBe("Enter your email address");
     await fillSignUp(page, { email, username, name: "Ann Lee" });
 
     // 2. The code, read from the dev mailbox the page links to.

@@ -8,6 +8,7 @@ import {
   openApp,
   SCREENS,
   signedInContext,
+  signInToCodeScreen,
   signUpToCodeScreen,
   uniqueUsername,
   wrongCodeFor,
@@ -117,11 +118,7 @@ describeInChromium("what a person meets in the example's forms", (browser) => {
   it("creates the account of an unknown email that signed in with the code it already has: one mail", async () => {
     const page = await openApp(browser(), base);
     const email = uniqueEmail("ida");
-    await page.getByRole("tab", { name: "Sign in" }).click();
-    const signIn = page.getByRole("form", { name: "Sign in" });
-    await signIn.getByLabel("Email").fill(email);
-    await signIn.getByRole("button", { name: "Send me a code" }).click();
-    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await signInToCodeScreen(page, email);
     await enterCode(page, await latestCode(base, email));
 
     // The right code, but no account: the create-account form, with the email and the code kept.

@@ -1,6 +1,13 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect, inject, it } from "vitest";
-import { enterCode, recordScreens, screensSeen, signedInContext, uniqueUsername } from "./test/app-pages";
+import {
+  enterCode,
+  recordScreens,
+  screensSeen,
+  signedInContext,
+  signInToCodeScreen,
+  uniqueUsername,
+} from "./test/app-pages";
 import { latestCode, signInOverHttp, uniqueEmail } from "./test/auth-over-http";
 import { describeInChromium } from "./test/browser-suite";
 
@@ -71,11 +78,7 @@ describeInChromium("the example app on ConvexReactClient, across tabs and reload
     await recordScreens(context);
     const [signing, other] = [await context.newPage(), await context.newPage()];
     for (const tab of [signing, other]) await tab.goto(base);
-    await signing.getByRole("tab", { name: "Sign in" }).click();
-    const form = signing.getByRole("form", { name: "Sign in" });
-    await form.getByLabel("Email").fill(email);
-    await form.getByRole("button", { name: "Send me a code" }).click();
-    await signing.getByRole("heading", { name: "Check your email" }).waitFor();
+    await signInToCodeScreen(signing, email);
     await enterCode(signing, await latestCode(base, email));
     await signing.getByTestId("display-name").waitFor();
     // Better Auth polls or refetches on visibility only after 15 s and more: this is the sign-in's own message.

@@ -32,6 +32,15 @@ export async function signUpToCodeScreen(page: Page, fields: { email: string; us
   await page.getByRole("heading", { name: "Check your email" }).waitFor();
 }
 
+/** Opens the sign-in tab, asks for a code for `email` and waits for the screen that asks for it. */
+export async function signInToCodeScreen(page: Page, email: string) {
+  await page.getByRole("tab", { name: "Sign in" }).click();
+  const form = page.getByRole("form", { name: "Sign in" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByRole("button", { name: "Send me a code" }).click();
+  await page.getByRole("heading", { name: "Check your email" }).waitFor();
+}
+
 /** A six-digit code that is not `code`. */
 export const wrongCodeFor = (code: string) => (code === "000000" ? "111111" : "000000");
 

@@ -19,7 +19,8 @@ declare module "vitest" {
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-function freePort(): Promise<number> {
+/** A TCP port nothing listens on now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
