@@ -11,8 +11,8 @@ import * as templates from "./templates.js";
 
 /** One file the plan writes: `before` is `null` for a new file. Paths are relative to the app. */
 export type Change = { file: string; before: string | null; after: string };
-/** One file the plan leaves alone, with why and what to add by hand. */
-export type Manual = { file: string; reason: string; lines: string };
+/** One file the plan leaves alone, with why, and what to do by hand (`then`, followed by `lines`). */
+export type Manual = { file: string; reason: string; then: string; lines: string };
 
 export type Plan = {
   changes: Change[];
@@ -66,12 +66,14 @@ export function planInit(app: ConvexApp): Plan {
     const before = readText(path.join(app.root, rule.file));
     if (ownAuth && rule.needsOurAuth) {
       const result = before === null ? null : "edit" in rule && rule.edit ? rule.edit(before) : { upToDate: true as const };
+      const waits = `it depends on ${authFile}, which needs the plugin first`;
       if (result === null) {
-        manual.push({ file: rule.file, reason: `it needs ${authFile} with the plugin first; then create it with`, lines: rule.create });
-      } else if (!("upToDate" in result)) {
-        const lines = "text" in result ? unifiedDiff(rule.file, before, result.text) : result.lines;
-        const why = "text" in result ? `it needs ${authFile} with the plugin first; then change it as follows` : result.manual;
-        manual.push({ file: rule.file, reason: why, lines });
+        manual.push({ file: rule.file, reason: waits, then: "Once it has it, create this file:", lines: rule.create });
+      } else if ("text" in result) {
+        const diff = unifiedDiff(rule.file, before, result.text);
+        manual.push({ file: rule.file, reason: waits, then: "Once it has it, make this change:", lines: diff });
+      } else if ("manual" in result) {
+        manual.push({ file: rule.file, reason: result.manual, then: "Add these lines yourself:", lines: result.lines });
       }
       continue;
     }
@@ -84,7 +86,9 @@ export function planInit(app: ConvexApp): Plan {
     if (!edit) continue;
     const result = edit(before);
     if ("text" in result) changes.push({ file: rule.file, before, after: result.text });
-    else if ("manual" in result) manual.push({ file: rule.file, reason: result.manual, lines: result.lines });
+    else if ("manual" in result) {
+      manual.push({ file: rule.file, reason: result.manual, then: "Add these lines yourself:", lines: result.lines });
+    }
   }
   const schemaFile = path.join(app.root, componentDir, "schema.ts");
   return { changes, manual, generateSchema: !ownAuth && readText(schemaFile) === null, componentDir };

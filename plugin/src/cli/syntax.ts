@@ -39,9 +39,16 @@ export function parse(source: string): ProxifiedModule | null {
 /** The program's statements. */
 export const body = (mod: ProxifiedModule) => (mod.$ast as unknown as { body: Node[] }).body;
 
-/** The statement `code` parses to. */
+/**
+ * The statement `code` parses to, without its source positions: recast then prints it as new code
+ * rather than reusing text from the snippet it came from.
+ */
 export function statement(code: string): Node {
-  return body(parseModule(code))[0]!;
+  const node = body(parseModule(code))[0]!;
+  for (const inner of nodes(node)) {
+    for (const key of ["loc", "start", "end"]) if (Object.getOwnPropertyDescriptor(inner, key)?.configurable) delete inner[key];
+  }
+  return node;
 }
 
 /** The local name under which `imported` (`"default"` for a default import) comes from `from`. */
