@@ -6,7 +6,7 @@
  *    routes, components, tables and providers);
  * 2. Convex's bundler accepts the app, offline (`check:deploy`'s way);
  * 3. the app's own tests pass, and, where init could wire everything, the kit's first sign-up test
- *    (`scripts/init-fixtures/signUp.test.ts`) passes too;
+ *    as `docs/init.md` shows it passes too;
  * 4. a second `init --yes` changes no byte.
  *
  * One tarball for all fixtures, one npm cache (npm's own). Needs the npm registry (the fixtures'
@@ -16,7 +16,7 @@
  * Options: `--keep` leaves the apps in place; `--only <name>` checks one fixture.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +30,12 @@ const { values: options } = parseArgs({
 });
 
 type Expectation = { manual?: string[] };
+
+/** The kit's first test, as docs/init.md shows it to a person who just ran init. */
+const firstTest = [...readFileSync(path.join(repo, "docs/init.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)]
+  .map(([, code]) => code!)
+  .find((code) => code.includes("authTest("));
+if (!firstTest) throw new Error("docs/init.md shows no test with authTest(");
 
 function run(command: string, args: string[], cwd: string): string {
   console.log(`$ ${[command, ...args].join(" ")}   (in ${path.basename(cwd)})`);
@@ -110,7 +116,7 @@ for (const name of names.filter((n) => !options.only || n === options.only)) {
     console.log(`bundled: ${app}`);
 
     // 3. The app's own tests, and the kit's first sign-up test where init wired everything.
-    if (wired) cpSync(path.join(fixtures, "signUp.test.ts"), path.join(app, "convex/signUp.test.ts"));
+    if (wired) writeFileSync(path.join(app, "convex/signUp.test.ts"), firstTest);
     console.log(run("npx", ["vitest", "run"], app).split("\n").filter((line) => /✓|✗|×|Test Files|Tests /.test(line)).join("\n"));
 
     // 4. A second run changes nothing.

@@ -63,20 +63,21 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   showPlan(plan, app);
+  const peerLine = ["install", ...missing.map((name) => PEERS[name]!)];
+  if (missing.length > 0) log(`packages to install${values.install ? " (--install)" : ""}: npm ${peerLine.join(" ")}`);
   if (values["dry-run"]) {
     log("\n--dry-run: nothing was written.");
     return 0;
   }
-  if (!values.yes && !(await confirm("\nWrite these changes?"))) {
-    log("Nothing was written.");
-    return 1;
-  }
-  const peerLine = ["install", ...missing.map((name) => PEERS[name]!)];
   if (missing.length > 0 && !values.install && plan.generateSchema) {
     throw new InitError(
       `Better Auth's generator needs the packages first: npm ${peerLine.join(" ")}\n` +
         "Run that (or init --install), then init again. Nothing was written.",
     );
+  }
+  if (!values.yes && !(await confirm("\nWrite these changes?"))) {
+    log("Nothing was written.");
+    return 1;
   }
   if (missing.length > 0 && values.install) run("npm", peerLine, app.root, log);
   apply(plan, app, log);
