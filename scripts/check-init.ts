@@ -15,12 +15,13 @@
  *
  * Options: `--keep` leaves the apps in place; `--only <name>` checks one fixture.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
+import { SCHEMA_GENERATOR } from "../plugin/src/cli/templates.js";
 import { bundleOffline, ERROR_LINE } from "./convex-bundler.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -32,18 +33,26 @@ const { values: options } = parseArgs({
 type Expectation = { manual?: string[] };
 
 /** The kit's first test, as docs/init.md shows it to a person who just ran init. */
-const firstTest = [...readFileSync(path.join(repo, "docs/init.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)]
-  .map(([, code]) => code!)
-  .find((code) => code.includes("authTest("));
-if (!firstTest) throw new Error("docs/init.md shows no test with authTest(");
+function firstTestOfDocs(): string {
+  const test = [...readFileSync(path.join(repo, "docs/init.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)]
+    .map(([, code]) => code!)
+    .find((code) => code.includes("authTest("));
+  if (!test) throw new Error("docs/init.md shows no test with authTest(");
+  return test;
+}
+const firstTest = firstTestOfDocs();
 
-function run(command: string, args: string[], cwd: string): string {
-  console.log(`$ ${[command, ...args].join(" ")}   (in ${path.basename(cwd)})`);
+const execFileAsync = promisify(execFile);
+
+/** Runs a command in a fixture app; its output goes to that fixture's report. */
+async function run(command: string, args: string[], cwd: string, report: string[]): Promise<string> {
+  report.push(`$ ${[command, ...args].join(" ")}`);
   try {
-    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const { stdout } = await execFileAsync(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string };
-    console.error(failed.stdout, failed.stderr);
+    report.push(failed.stdout ?? "", failed.stderr ?? "");
     throw new Error(`${command} ${args.join(" ")} failed in ${cwd}`);
   }
 }
@@ -73,11 +82,15 @@ const [packed] = JSON.parse(
   }),
 ) as { filename: string }[];
 const tarball = path.join(work, path.basename(packed!.filename));
+// Better Auth's generator, fetched once before the fixtures run side by side and each runs it.
+execFileSync("npx", ["--yes", SCHEMA_GENERATOR, "--version"], { cwd: work, stdio: "ignore" });
 const names = readdirSync(fixtures).filter((name) => statSync(path.join(fixtures, name)).isDirectory());
 const failures: string[] = [];
 
-for (const name of names.filter((n) => !options.only || n === options.only)) {
-  console.log(`\n==== ${name}`);
+/** Installs, inits, bundles, tests and inits again one fixture; its report is printed at the end. */
+async function checkFixture(name: string) {
+  const report: string[] = [];
+
   const app = path.join(work, name);
   cpSync(path.join(fixtures, name), app, { recursive: true, filter: (source) => !source.endsWith("expect.json") });
   const expectation: Expectation = existsSync(path.join(fixtures, name, "expect.json"))
@@ -85,12 +98,12 @@ for (const name of names.filter((n) => !options.only || n === options.only)) {
     : {};
   try {
     cpSync(tarball, path.join(app, path.basename(tarball)));
-    run("npm", ["install", `./${path.basename(tarball)}`, "--no-audit", "--no-fund", "--prefer-offline"], app);
+    await run("npm", ["install", `./${path.basename(tarball)}`, "--no-audit", "--no-fund", "--prefer-offline"], app, report);
     const original = snapshot(app);
 
     // 1. init --yes, and what was there is still there.
-    const first = run("npx", ["convex-otp-onboarding", "init", "--yes"], app);
-    console.log(first);
+    const first = await run("npx", ["convex-otp-onboarding", "init", "--yes"], app, report);
+    report.push(first);
     const afterInit = snapshot(app);
     for (const file of sameFiles(original, afterInit).filter((file) => original.has(file))) {
       const lines = afterInit.get(file)!.split("\n");
@@ -107,30 +120,35 @@ for (const name of names.filter((n) => !options.only || n === options.only)) {
     const wired = (expectation.manual ?? []).length === 0;
     if (wired) {
       cpSync(path.join(repo, "convex/betterAuth/_generated"), path.join(app, "convex/betterAuth/_generated"), { recursive: true });
-      console.log("added convex/betterAuth/_generated/ as `npx convex dev` would (from this repository's copy)");
+      report.push("added convex/betterAuth/_generated/ as `npx convex dev` would (from this repository's copy)");
     }
 
     // 2. Convex's bundler accepts the app.
     const { code, output } = await bundleOffline(app, path.join(work, `${name}-push`));
     if (code !== 0 || ERROR_LINE.test(output)) throw new Error(`the Convex bundler refused the app:\n${output}`);
-    console.log(`bundled: ${app}`);
+    report.push(`bundled: ${app}`);
 
     // 3. The app's own tests, and the kit's first sign-up test where init wired everything.
     if (wired) writeFileSync(path.join(app, "convex/signUp.test.ts"), firstTest);
-    console.log(run("npx", ["vitest", "run"], app).split("\n").filter((line) => /✓|✗|×|Test Files|Tests /.test(line)).join("\n"));
+    report.push(await run("npx", ["vitest", "run"], app, report));
 
     // 4. A second run changes nothing.
     const beforeSecond = snapshot(app);
-    const second = run("npx", ["convex-otp-onboarding", "init", "--yes"], app);
+    const second = await run("npx", ["convex-otp-onboarding", "init", "--yes"], app, report);
     const changed = sameFiles(beforeSecond, snapshot(app));
     if (changed.length > 0) throw new Error(`a second init changed ${changed.join(", ")}`);
     if (wired && !second.includes("Nothing to do")) throw new Error(`a second init did not say "Nothing to do":\n${second}`);
-    console.log(`${name}: passed`);
+    report.push(`${name}: passed`);
   } catch (error) {
-    console.error(`${name}: FAILED: ${(error as Error).message}`);
+    report.push(`${name}: FAILED: ${(error as Error).message}`);
     failures.push(name);
+  } finally {
+    console.log(`\n==== ${name}\n${report.join("\n")}`);
   }
 }
+
+// The fixtures run side by side: most of their time is npm and npx waiting on the registry.
+await Promise.all(names.filter((n) => !options.only || n === options.only).map(checkFixture));
 
 if (options.keep) console.log(`\nkept in ${work}`);
 else rmSync(work, { recursive: true, force: true });
