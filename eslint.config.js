@@ -22,6 +22,8 @@ export default defineConfig(
       // Written by Convex's codegen (convex/, convex/betterAuth/, bench/baseline/): ignored, not fixed.
       "**/_generated/**",
       "bench/.out/**",
+      // Apps of their own, with their own dependencies: scripts/check-init.ts installs and checks them.
+      "scripts/init-fixtures/**",
       "test-results/**",
     ],
   },

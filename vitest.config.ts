@@ -30,6 +30,8 @@ export default defineConfig({
           // Checks of the repository itself (e.g. the hand-kept convex/_generated/), in Node.
           environment: "node",
           include: ["scripts/**/*.test.ts"],
+          // The fixtures of `init` are apps of their own: scripts/check-init.ts runs their tests.
+          exclude: ["scripts/init-fixtures/**"],
         },
       },
     ],

@@ -14,11 +14,11 @@
  * npm run check:deploy
  * ```
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleOffline, ERROR_LINE } from "./convex-bundler.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -36,50 +36,6 @@ type PushRequest = {
   }[];
   nodeDependencies: { name: string; version: string }[];
 };
-
-/** An error esbuild (`✘ [ERROR]`) or the CLI (`✖`) printed: the exit code should say so too. */
-const ERROR_LINE = /✘ \[ERROR\]|✖/;
-
-async function runCli(requestBase: string): Promise<{ code: number; output: string }> {
-  // The CLI would otherwise take the deployment from these; with --url and --admin-key it
-  // ignores them, and removing them makes sure of it.
-  const env: NodeJS.ProcessEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("CONVEX_")),
-  );
-  // Non-interactive, and the CLI's error reporting stays off: this check talks to no one.
-  env.CI = "true";
-  const args = [
-    "--no-install",
-    "convex",
-    "deploy",
-    "--url",
-    "http://127.0.0.1:9",
-    "--admin-key",
-    "check-deploy",
-    "--codegen",
-    "disable",
-    "--typecheck",
-    "disable",
-    // Hidden flags: every module into the request (no hashes asked from a server), written to
-    // `${requestBase}.json` instead of being uploaded.
-    "--push-all-modules",
-    "--write-push-request",
-    requestBase,
-    "-y",
-  ];
-  const child = spawn("npx", args, { cwd: repo, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => void (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => void (output += chunk.toString()));
-  const code = await new Promise<number>((resolve) => {
-    child.once("error", (error) => {
-      output += `\n${error.message}`;
-      resolve(1);
-    });
-    child.once("exit", (exitCode) => resolve(exitCode ?? 1));
-  });
-  return { code, output };
-}
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 const size = (module: Module) => Buffer.byteLength(module.source);
@@ -106,7 +62,7 @@ function report(name: string, parts: { definition: Module | null; schema: Module
 
 /** Bundles, reports, and answers the exit code; `requestBase` is where the CLI writes. */
 async function check(requestBase: string): Promise<number> {
-  const { code, output } = await runCli(requestBase);
+  const { code, output } = await bundleOffline(repo, requestBase);
   if (code !== 0 || ERROR_LINE.test(output)) {
     console.error(output.trim());
     console.error(`\ncheck:deploy: the Convex bundler failed (exit ${code}).`);
