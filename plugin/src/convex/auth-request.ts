@@ -17,7 +17,7 @@ import { pluginError, RollBack } from "../server/answers.js";
 import { atRestOf } from "../server/codes.js";
 import { requestLimits } from "../server/limits.js";
 import { resolveOptions, type OtpOnboardingOptions } from "../server/options.js";
-import { SigningKeyMissing, withRequestState, type RequestState } from "../server/request.js";
+import { withRequestState, type RequestState } from "../server/request.js";
 import { codedErrorData } from "../shared/convex-error.js";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES, statusOf } from "../shared/error-codes.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
@@ -163,14 +163,16 @@ async function runRequest(
     headers,
     ...(args.body !== undefined ? { body: args.body } : {}),
   });
+  // Better Auth would create a missing signing key itself, which a mutation cannot: the action makes it.
+  const keyMissing = () => new ConvexError({ code: SIGNING_KEY_MISSING });
   let response: Response;
   try {
     response = await auth.handler(request);
   } catch (error) {
-    // Better Auth would create the key itself, which a mutation cannot: the action makes it.
-    if (error instanceof SigningKeyMissing) throw new ConvexError({ code: SIGNING_KEY_MISSING });
+    if (state.signingKeyMissing) throw keyMissing();
     throw new ConvexError({ code: ROLLED_BACK, response: errorResponse(answerForFailure(error)) });
   }
+  if (state.signingKeyMissing) throw keyMissing();
   return { response: await toAuthResponse(response), ...(state.mail ? { mail: state.mail } : {}) };
 }
 

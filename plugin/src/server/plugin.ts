@@ -188,7 +188,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
         context: {
           rateLimit: { ...ctx.rateLimit, customRules },
           // One request, one transaction: what it reads of its code and the signing keys, it reads once.
-          adapter: requestAdapter(ctx.adapter, () => plugin.state() !== undefined),
+          adapter: requestAdapter(ctx.adapter, plugin.state),
         },
         options: {
           // Expired codes are deleted by their scheduled cleanup: Better Auth's sweep on every

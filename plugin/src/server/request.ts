@@ -43,6 +43,11 @@ export type RequestState = {
   mail?: MailDue;
   /** Set by a code check before the comparison: the code it found and the budgets it read. */
   checked?: { code: Verification; failures: FailureCheck };
+  /**
+   * Set when the request read the JWT signing keys and found none, even where Better Auth then
+   * answers without a JWT: the auth mutation rolls the request back for the HTTP action to make one.
+   */
+  signingKeyMissing?: true;
 };
 
 const STATE = Symbol.for("convex-otp-onboarding/request-state");
@@ -85,8 +90,9 @@ export type PluginContext<Fields extends SignUpFieldsSchema> = ReturnType<typeof
 
 /**
  * Thrown when the request reads the JWT signing keys and there are none: Better Auth would create
- * one, which a mutation cannot (no real randomness). The auth mutation rolls back and tells the
- * HTTP action, which creates the key and runs the request again.
+ * one, which a mutation cannot (no real randomness). The request's state says so too (Better Auth
+ * swallows errors where a JWT is optional): the auth mutation rolls back and tells the HTTP action,
+ * which creates the key and runs the request again.
  */
 export class SigningKeyMissing extends Error {
   constructor() {
@@ -130,12 +136,12 @@ type Read = { where: string; limit: number | undefined; rows: Row[] };
  * is deleted without being found again (Better Auth's fallback would read it once more), and the
  * rows that consume then deletes by identifier are not looked for when the request read them all
  * and there are none; the signing keys are read once, and none at all stops the request
- * ({@link SigningKeyMissing}). Outside an auth request (`inRequest()` false) it is Better Auth's
- * adapter unchanged.
+ * ({@link SigningKeyMissing}). Outside an auth request (no `state()`) it is Better Auth's adapter
+ * unchanged.
  */
-export function requestAdapter(adapter: DBAdapter, inRequest: () => boolean): DBAdapter {
+export function requestAdapter(adapter: DBAdapter, state: () => RequestState | undefined): DBAdapter {
   const reads = new Map<string, Map<string, Read>>();
-  const keeps = (model: string) => KEPT_MODELS.has(model) && inRequest();
+  const keeps = (model: string) => KEPT_MODELS.has(model) && state() !== undefined;
   const readsOf = (model: string) => {
     if (!reads.has(model)) reads.set(model, new Map());
     return reads.get(model)!;
@@ -181,7 +187,10 @@ export function requestAdapter(adapter: DBAdapter, inRequest: () => boolean): DB
           rows: structuredClone(rows),
         });
       }
-      if (args.model === "jwks" && rows.length === 0) throw new SigningKeyMissing();
+      if (args.model === "jwks" && rows.length === 0) {
+        state()!.signingKeyMissing = true;
+        throw new SigningKeyMissing();
+      }
       return structuredClone(rows);
     }) as DBAdapter["findMany"],
     consumeOne: (async (args: Parameters<DBAdapter["consumeOne"]>[0]) => {
