@@ -123,7 +123,7 @@ function idOnly(where: Where[]): unknown {
 }
 
 type Row = Record<string, unknown>;
-/** Rows a read returned; `complete` when it had no limit (every row the query matches). */
+/** The rows a read returned, and its limit (none: every row its query matches). */
 type Read = { where: string; limit: number | undefined; rows: Row[] };
 
 /**
