@@ -10,6 +10,8 @@ export default defineConfig({
           environment: "edge-runtime",
           server: { deps: { inline: ["convex-test"] } },
           include: ["convex/**/*.test.ts", "plugin/src/**/*.test.ts"],
+          // A file's first sign-up loads Better Auth into convex-test: seconds on a busy machine.
+          testTimeout: 30_000,
         },
       },
       {

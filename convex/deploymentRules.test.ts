@@ -34,6 +34,19 @@ describe("what a deployment refuses inside queries and mutations", () => {
     expect(ann.token).toBeTruthy();
   });
 
+  it("answers the first sign-in on a new deployment with its Convex JWT, the key made in the HTTP action", async () => {
+    const { auth, inAuthComponent } = setup();
+    await auth.sendOtp("ann@example.com");
+    const otp = auth.lastOtp("ann@example.com")!;
+    const signedIn = await auth.post("/sign-in/email-otp", { email: "ann@example.com", otp, username: "ann" });
+    expect(signedIn.status).toBe(200);
+    const jwtCookie = signedIn.headers.getSetCookie().find((cookie) => /convex_jwt=/.test(cookie));
+    expect(jwtCookie).toMatch(/convex_jwt=[^;]+\./);
+    // The run that found no key rolled back whole: one user, one session.
+    expect(await inAuthComponent((ctx) => ctx.db.query("user").collect())).toHaveLength(1);
+    expect(await inAuthComponent((ctx) => ctx.db.query("session").collect())).toHaveLength(1);
+  });
+
   it("makes codes and session tokens in the HTTP action: a mutation's seeded randomness never becomes a secret", async () => {
     const { auth, inAuthComponent } = setup();
     // Inside a mutation, randomness as predictable as it gets: all zeros.

@@ -42,6 +42,29 @@ describe("concurrent requests", { timeout: 60_000 }, () => {
     expect(toldRight + failures).toBeLessThanOrEqual(3);
   });
 
+  it("compares one of 20 parallel guesses from an IP one failure short of its budget, and refuses the rest before comparing", async () => {
+    const { auth } = setup();
+    const attacker = auth.fromIp("203.0.113.66");
+    const wrongFor = (otp: string) => (otp === "000000" ? "111111" : "000000");
+    // 9 failures across three codes (each used up lifts the wait): the IP's budget has one left.
+    for (let code = 0; code < 3; code++) {
+      await attacker.sendOtp("ann@example.com");
+      const otp = auth.lastOtp("ann@example.com")!;
+      for (let i = 0; i < 3; i++) await attacker.post(SIGN_IN, { email: "ann@example.com", otp: wrongFor(otp) });
+    }
+    await attacker.sendOtp("ann@example.com");
+    const otp = auth.lastOtp("ann@example.com")!;
+    const wrong = Array.from({ length: 20 }, (_, i) => String(100_000 + i)).filter((guess) => guess !== otp);
+    const answers = await outcomes(
+      await Promise.all(wrong.map((guess) => attacker.post(SIGN_IN, { email: "ann@example.com", otp: guess }))),
+    );
+    expect(answers.filter((a) => a.code === "INVALID_OTP")).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 403 && a.code === "TOO_MANY_ATTEMPTS")).toHaveLength(wrong.length - 1);
+    // The budget is spent: the right code is refused too.
+    const right = await attacker.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" });
+    expect(await json(right)).toMatchObject({ code: "TOO_MANY_ATTEMPTS" });
+  });
+
   it("delivers at most one code when 20 sends for one email race", async () => {
     const { auth } = setup();
     const answers = await outcomes(await Promise.all(Array.from({ length: 20 }, () => auth.sendOtp("ann@example.com"))));

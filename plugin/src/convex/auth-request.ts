@@ -87,8 +87,6 @@ const operation = v.union(
     sessionToken: v.string(),
     /** This mutation's name, to schedule the cleanup of the code it stores. */
     self: v.string(),
-    /** Whether the answer signs a Convex JWT, so that the deployment's signing key must exist. */
-    signsJwt: v.boolean(),
   }),
   v.object({
     kind: v.literal("undelivered"),
@@ -123,14 +121,18 @@ export const authRequestReturns = v.union(
       }),
     ),
   }),
-  // The answer would sign a JWT and the deployment has no key yet: nothing ran, nothing was written.
-  v.object({ signingKeyMissing: v.literal(true) }),
   v.null(),
 );
 export type AuthRequestResult = Infer<typeof authRequestReturns>;
 
 /** The marker of a rolled-back request's answer, carried out of the mutation by a `ConvexError`. */
 export const ROLLED_BACK = "OTP_ONBOARDING_ROLLED_BACK";
+
+/**
+ * The marker of a request that would sign a JWT on a deployment without a signing key yet: it rolled
+ * back, and the HTTP action creates the key (a mutation cannot) and runs it again.
+ */
+export const SIGNING_KEY_MISSING = "OTP_ONBOARDING_SIGNING_KEY_MISSING";
 
 /** The plugin's options in a Better Auth instance, resolved. */
 export function otpPluginOptions(auth: AuthInstance) {
@@ -153,8 +155,6 @@ async function runRequest(
 ): Promise<AuthRequestResult> {
   const state: RequestState = { ip: args.ip, otp: args.otp, sessionToken: args.sessionToken, self: args.self };
   const auth = createAuth(withRequestState(ctx, state));
-  // Better Auth would create the key itself, which a mutation cannot: the action makes it first.
-  if (args.signsJwt && !(await hasSigningKey(auth))) return { signingKeyMissing: true };
   // Better Auth turns unexpected errors into a bare 500, which would commit: let them out instead.
   auth.options.onAPIError = { ...auth.options.onAPIError, throw: true };
   const headers = new Headers(args.headers.map(([name, value]) => [name!, value!] as [string, string]));
@@ -163,18 +163,17 @@ async function runRequest(
     headers,
     ...(args.body !== undefined ? { body: args.body } : {}),
   });
+  // Better Auth would create a missing signing key itself, which a mutation cannot: the action makes it.
+  const keyMissing = () => new ConvexError({ code: SIGNING_KEY_MISSING });
   let response: Response;
   try {
     response = await auth.handler(request);
   } catch (error) {
+    if (state.signingKeyMissing) throw keyMissing();
     throw new ConvexError({ code: ROLLED_BACK, response: errorResponse(answerForFailure(error)) });
   }
+  if (state.signingKeyMissing) throw keyMissing();
   return { response: await toAuthResponse(response), ...(state.mail ? { mail: state.mail } : {}) };
-}
-
-async function hasSigningKey(auth: AuthInstance) {
-  const { adapter } = await databaseOf(auth);
-  return (await adapter.findMany({ model: "jwks", limit: 1 })).length > 0;
 }
 
 /**

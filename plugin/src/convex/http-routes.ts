@@ -25,6 +25,7 @@ import {
   fromAuthResponse,
   otpPluginOptions,
   ROLLED_BACK,
+  SIGNING_KEY_MISSING,
   type AuthRequestArgs,
   type AuthRequestResult,
   type AuthResponse,
@@ -263,8 +264,8 @@ async function routeOf(request: Request, { plugin, basePath }: Registration) {
 
 /**
  * The auth mutation's answer to `call`, a rolled-back request's included. On a deployment's first
- * JWT the mutation finds no signing key: it is made here (a mutation cannot create keys) and the
- * request runs again.
+ * JWT the mutation finds no signing key and rolls back: the key is made here (a mutation cannot)
+ * and the request runs again.
  */
 async function runInMutation(ctx: GenericActionCtx<any>, options: OtpRoutesOptions, call: Call, basePath: string) {
   const run = async () => {
@@ -273,13 +274,16 @@ async function runInMutation(ctx: GenericActionCtx<any>, options: OtpRoutesOptio
     } catch (error) {
       const data = codedErrorData(error);
       if (data?.code === ROLLED_BACK) return fromAuthResponse(data["response"] as AuthResponse);
+      if (data?.code === SIGNING_KEY_MISSING) return SIGNING_KEY_MISSING;
       throw error;
     }
   };
   const first = await run();
-  if (!first || !("signingKeyMissing" in first)) return first;
+  if (first !== SIGNING_KEY_MISSING) return first;
   await options.createAuth(ctx).handler(new Request(new URL(`${basePath}/convex/jwks`, call.url), { method: "GET" }));
-  return await run();
+  const again = await run();
+  if (again === SIGNING_KEY_MISSING) throw new Error("convex-otp-onboarding: the JWT signing key could not be made");
+  return again;
 }
 
 /**
@@ -312,10 +316,9 @@ async function serveAuthRequest(
     otp,
     sessionToken: randomSessionToken(),
     self: getFunctionName(options.authRequest),
-    signsJwt: route.signsJwt === true,
   }, basePath);
   if (result instanceof Response) return result;
-  if (!result || "signingKeyMissing" in result) {
+  if (!result) {
     throw new Error("convex-otp-onboarding: the auth mutation gave no answer");
   }
 

@@ -29,13 +29,16 @@ export const atRestOf = (value: string) => value.slice(0, value.lastIndexOf(":")
 
 type CodeReader = Pick<AuthContext["adapter"], "findMany">;
 
-/** The latest code kept under `identifier`, as Better Auth's check picks it, or `null`. */
+/**
+ * The latest code kept under `identifier`, as Better Auth's check picks it, or `null`. Every row
+ * kept under it is read (one: a send deletes the earlier ones), so that within the request Better
+ * Auth's own look-ups of the code are answered from this read (see `requestAdapter`).
+ */
 export async function latestCode(adapter: CodeReader, identifier: string): Promise<Verification | null> {
   const [row] = await adapter.findMany<Verification>({
     model: "verification",
     where: [{ field: "identifier", value: identifier }],
     sortBy: { field: "createdAt", direction: "desc" },
-    limit: 1,
   });
   return row ?? null;
 }

@@ -1,9 +1,9 @@
 /**
  * The abuse limits: the mailbox they count by, the budgets kept in the rate limiter component, and
- * the hooks that spend them (what a send spends before its code is stored, what a check charges
- * around the comparison).
+ * the hooks that spend them (what a send spends before its code is stored, what a check reads
+ * before the comparison and charges after it).
  */
-import { RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
+import { calculateRateLimit, RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
 import type { ComponentApi } from "@convex-dev/rate-limiter/_generated/component.js";
 import type { HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware } from "better-auth/api";
@@ -47,7 +47,14 @@ export function canonicalMailbox(email: string): string {
   return `${local}@${domain}`;
 }
 
-type Limit = { name: string; key: string; config: RateLimitConfig };
+/** One budget of one subject in the rate limiter component. */
+export type Limit = { name: string; key: string; config: RateLimitConfig };
+
+/**
+ * What a check read of a mailbox's failure budgets before the comparison: the refusal if one is
+ * spent, and the budgets that hold earlier failures (what a right code forgives).
+ */
+export type FailureCheck = { refusal?: APIError; charged: Limit[] };
 
 const tokenBucket = ({ max, window }: Budget): RateLimitConfig => ({
   kind: "token bucket",
@@ -160,20 +167,33 @@ export function requestLimits(
     liftWait: (subject: MailboxPurpose) => reset(resendWait(subject)),
 
     /**
-     * One failure charged before a live code is compared: from this IP's budget for the mailbox,
-     * then from the mailbox's ceiling. A spent budget refuses even the right code.
+     * The failure budgets before a live code is compared: this IP's for the mailbox, then the
+     * mailbox's ceiling. Only read: the comparison runs in the same transaction, so a failure is
+     * charged after it ({@link chargeFailure}) and a right code has no charge to refund.
      */
-    async chargeFailure(subject: LimitSubject) {
-      return (
-        (await spendOrRefuse(failuresFromIp(subject), tooManyAttempts)) ??
-        (await spendOrRefuse(failuresOfMailbox(subject), tooManyAttempts))
-      );
+    async checkFailures(subject: LimitSubject): Promise<FailureCheck> {
+      const charged: Limit[] = [];
+      let refusal: APIError | undefined;
+      for (const limit of [failuresFromIp(subject), failuresOfMailbox(subject)]) {
+        const { value, ts } = await rateLimiter.getValue(ctx, limit.name, { key: limit.key, config: limit.config });
+        // No row: never charged, or forgiven since.
+        if (ts === 0) continue;
+        charged.push(limit);
+        const next = calculateRateLimit({ value, ts }, limit.config, Date.now(), 1);
+        if (next.value < 0) refusal ??= tooManyAttempts(next.retryAfter ?? 0);
+      }
+      return refusal ? { refusal, charged } : { charged };
     },
 
-    /** After a right code: the charge is refunded and earlier failures from here are forgiven. */
-    async forgiveFailures(subject: LimitSubject) {
-      await reset(failuresFromIp(subject));
-      await reset(failuresOfMailbox(subject));
+    /** One failure, from this IP's budget for the mailbox and from the mailbox's ceiling. */
+    async chargeFailure(subject: LimitSubject) {
+      await spend(failuresFromIp(subject));
+      await spend(failuresOfMailbox(subject));
+    },
+
+    /** After a right code: the earlier failures the check found are forgiven. */
+    async forgiveFailures({ charged }: FailureCheck) {
+      for (const limit of charged) await reset(limit);
     },
   };
 }
@@ -253,36 +273,44 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
 
 /**
  * The failure budgets of the routes that check a code. Before the comparison, when there is a live
- * code to guess at, one failure is charged (a spent budget refuses even the right code, with
- * `Retry-After`); a right code refunds it and forgives earlier failures, a wrong one answers
- * `INVALID_OTP` with the `triesLeft` of the code (0: only a new code helps). The charge, the
- * comparison and the try it records are one transaction, so parallel guesses cannot overtake it.
- * With no code to guess at, nothing is charged: nobody can lock an address for free.
+ * code to guess at, the budgets are read: a spent one refuses even the right code, with
+ * `Retry-After`. After it, a code that was not accepted is charged one failure, and a wrong one
+ * answers `INVALID_OTP` with the `triesLeft` of the code (0: only a new code helps); a right code
+ * forgives the failures the budgets held. The read, the comparison, the try it records and the
+ * charge are one serialisable transaction, so parallel guesses cannot overtake one another: each
+ * reads what the one before it charged. With no code to guess at, nothing is read or charged:
+ * nobody can lock an address for free.
  */
 export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginContext<Fields>) {
-  const { allowedAttempts, routes } = plugin.options;
+  const { allowedAttempts, routes, limits: { resendAfter } } = plugin.options;
   const onCheckRoute = (ctx: HookEndpointContext) => routeOf(ctx, routes)?.kind === "check";
   const subjectOf = (ctx: HookEndpointContext) => codeSubject(ctx, routeOf(ctx, routes)!, plugin.state()!.ip);
 
-  const charge = createAuthMiddleware(async (ctx) => {
+  const check = createAuthMiddleware(async (ctx) => {
     const subject = await subjectOf(ctx);
     if (!subject) return;
-    if (isLive(await latestCode(ctx.context.adapter, subject.identifier), allowedAttempts)) {
-      const refusal = await plugin.limits().chargeFailure(subject);
-      if (refusal) throw refusal;
+    // Read once: Better Auth's comparison and consume find this row again in the request's reads.
+    const code = await latestCode(ctx.context.adapter, subject.identifier);
+    if (code && isLive(code, allowedAttempts)) {
+      const failures = await plugin.limits().checkFailures(subject);
+      if (failures.refusal) throw failures.refusal;
+      plugin.state()!.checked = { code, failures };
     }
     // The address as the code was stored under: trimmed and lower-cased.
     return { context: { body: withAddress(ctx, subject.email) } };
   });
 
-  // After the comparison: a right code forgives; a wrong one says how many tries the code has left;
-  // a code that can no longer be used lifts the wait for a new one.
+  // After the comparison: a code not accepted is charged; a wrong one says how many tries it has
+  // left; a right one forgives; a code that can no longer be used lifts the wait for a new one.
   const settle = createAuthMiddleware(async (ctx) => {
     const returned = ctx.context.returned;
     const subject = await subjectOf(ctx);
     if (!subject) return;
     const limits = plugin.limits();
-    if (returned instanceof APIError) {
+    const checked = plugin.state()?.checked;
+    if (returned instanceof Error || (returned instanceof Response && !returned.ok)) {
+      if (checked) await limits.chargeFailure(subject);
+      if (!(returned instanceof APIError)) return;
       const code = returned.body?.code;
       if (code === "OTP_EXPIRED" || code === "TOO_MANY_ATTEMPTS") await limits.liftWait(subject);
       if (code !== "INVALID_OTP") return;
@@ -292,13 +320,15 @@ export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginC
       if (triesLeft === 0) await limits.liftWait(subject);
       throw new APIError(returned.status, { ...returned.body, triesLeft }, returned.headers);
     }
-    if (returned instanceof Error || (returned instanceof Response && !returned.ok)) return;
-    await limits.forgiveFailures(subject);
-    if (routeOf(ctx, routes)?.consumes) await limits.liftWait(subject);
+    if (!checked) return;
+    await limits.forgiveFailures(checked.failures);
+    // The wait this code's send started is over by itself once `resendAfter` has passed.
+    const waiting = Date.now() - new Date(checked.code.createdAt).getTime() < resendAfter * 1000;
+    if (routeOf(ctx, routes)?.consumes && waiting) await limits.liftWait(subject);
   });
 
   return {
-    before: { matcher: onCheckRoute, handler: charge },
+    before: { matcher: onCheckRoute, handler: check },
     after: { matcher: onCheckRoute, handler: settle },
   };
 }

@@ -14,7 +14,7 @@ import { errorAnswers, invalidSignUpParams, signUpAnswers } from "./answers.js";
 import { codeIdentifier, createOtpStorage } from "./codes.js";
 import { failureBudget, sendLimits } from "./limits.js";
 import { resolveOptions, type OtpOnboardingOptions } from "./options.js";
-import { pluginContext } from "./request.js";
+import { pluginContext, requestAdapter } from "./request.js";
 import { ROUTES, routeGate } from "./routes.js";
 
 type FieldType<T> = T extends string
@@ -185,7 +185,11 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
         ...ctx.rateLimit.customRules,
       };
       return {
-        context: { rateLimit: { ...ctx.rateLimit, customRules } },
+        context: {
+          rateLimit: { ...ctx.rateLimit, customRules },
+          // One request, one transaction: what it reads of its code and the signing keys, it reads once.
+          adapter: requestAdapter(ctx.adapter, plugin.state),
+        },
         options: {
           // Expired codes are deleted by their scheduled cleanup: Better Auth's sweep on every
           // check would read every expired row, and parallel sign-ins would conflict on them.

@@ -1,13 +1,16 @@
 /**
  * One auth request as the plugin sees it: the state the auth mutation hands it (client IP, the
- * action's code and session token, the mail it owes), and what every hook of the plugin instance
- * serving it shares (options, state, limits, the cleanup of its code).
+ * action's code and session token, the mail it owes, what its check found), the database as the
+ * request reads it (its code row and the signing keys read once), and what every hook of the plugin
+ * instance serving it shares (options, state, limits, the cleanup of its code).
  */
+import type { DBAdapter, Where } from "@better-auth/core/db/adapter";
+import type { Verification } from "better-auth";
 import { makeFunctionReference, type GenericMutationCtx } from "convex/server";
 import type { GenericId } from "convex/values";
 import type { OtpType } from "../mail/sender.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import { requestLimits } from "./limits.js";
+import { requestLimits, type FailureCheck } from "./limits.js";
 import type { ResolvedOptions } from "./options.js";
 
 /** A scheduled function's id, as `ctx.scheduler` returns it. */
@@ -38,6 +41,13 @@ export type RequestState = {
   storedCode?: string;
   /** Set when a code was stored and must be mailed. */
   mail?: MailDue;
+  /** Set by a code check before the comparison: the code it found and the budgets it read. */
+  checked?: { code: Verification; failures: FailureCheck };
+  /**
+   * Set when the request read the JWT signing keys and found none, even where Better Auth then
+   * answers without a JWT: the auth mutation rolls the request back for the HTTP action to make one.
+   */
+  signingKeyMissing?: true;
 };
 
 const STATE = Symbol.for("convex-otp-onboarding/request-state");
@@ -77,3 +87,132 @@ export function pluginContext<Fields extends SignUpFieldsSchema>(options: Resolv
 }
 
 export type PluginContext<Fields extends SignUpFieldsSchema> = ReturnType<typeof pluginContext<Fields>>;
+
+/**
+ * Thrown when the request reads the JWT signing keys and there are none: Better Auth would create
+ * one, which a mutation cannot (no real randomness). The request's state says so too (Better Auth
+ * swallows errors where a JWT is optional): the auth mutation rolls back and tells the HTTP action,
+ * which creates the key and runs the request again.
+ */
+export class SigningKeyMissing extends Error {
+  constructor() {
+    super("convex-otp-onboarding: the deployment has no JWT signing key yet");
+    this.name = "SigningKeyMissing";
+  }
+}
+
+/** The models whose reads a request keeps: its code rows and the signing keys. */
+const KEPT_MODELS = new Set(["verification", "jwks"]);
+
+// Key order does not change a query: the same query gives the same key.
+const canonical = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(canonical)
+    : value !== null && typeof value === "object" && !(value instanceof Date)
+      ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]))
+      : value;
+
+/** A read's key without its `limit`: reads that differ only in it return prefixes of one order. */
+const queryKey = ({ limit: _limit, ...query }: { limit?: number | undefined }) => JSON.stringify(canonical(query));
+
+/** The id a `where` names alone (`[{ field: "id", value }]`), if that is all it says. */
+function idOnly(where: Where[]): unknown {
+  const [only] = where;
+  if (where.length !== 1 || !only || only.field !== "id" || (only.operator ?? "eq") !== "eq") return undefined;
+  return only.value;
+}
+
+type Row = Record<string, unknown>;
+/** The rows a read returned, and its limit (none: every row its query matches). */
+type Read = { where: string; limit: number | undefined; rows: Row[] };
+
+/**
+ * Better Auth's database adapter as one auth request uses it (what the plugin's `init` hands Better
+ * Auth). The request is one Convex transaction: nothing but the request itself can change what it
+ * reads (a concurrent write to what it read makes Convex run it again), so a read of its code rows
+ * or of the signing keys is kept and answers the same read again, or the same read with a smaller
+ * limit, until the request writes that model. So the code row, which the plugin's check, Better
+ * Auth's comparison and its consume each look up, is read once; a code consumed after it was read
+ * is deleted without being found again (Better Auth's fallback would read it once more), and the
+ * rows that consume then deletes by identifier are not looked for when the request read them all
+ * and there are none; the signing keys are read once, and none at all stops the request
+ * ({@link SigningKeyMissing}). Outside an auth request (no `state()`) it is Better Auth's adapter
+ * unchanged.
+ */
+export function requestAdapter(adapter: DBAdapter, state: () => RequestState | undefined): DBAdapter {
+  const reads = new Map<string, Map<string, Read>>();
+  const keeps = (model: string) => KEPT_MODELS.has(model) && state() !== undefined;
+  const readsOf = (model: string) => {
+    if (!reads.has(model)) reads.set(model, new Map());
+    return reads.get(model)!;
+  };
+  /** Runs a write, after forgetting what was read of its model. */
+  const writing =
+    <Args extends { model: string }, Result>(write: (args: Args) => Promise<Result>) =>
+    (args: Args) => {
+      reads.delete(args.model);
+      return write(args);
+    };
+  /** What a read returns, if the request already read it (or all of it). */
+  const known = (model: string, query: { limit?: number | undefined }) => {
+    const read = reads.get(model)?.get(queryKey(query));
+    if (!read || (read.limit !== undefined && (query.limit === undefined || query.limit > read.limit))) return undefined;
+    return read.rows.slice(0, query.limit);
+  };
+  /** After `id` was deleted: complete reads lose its row, limited ones may now miss one and go. */
+  const deleted = (model: string, id: unknown) => {
+    for (const [key, read] of readsOf(model)) {
+      if (read.limit === undefined) read.rows = read.rows.filter((row) => row["id"] !== id);
+      else readsOf(model).delete(key);
+    }
+  };
+  /** Whether the request read every row `where` matches, and there are none left. */
+  const noneLeft = (model: string, where: Where[]) =>
+    [...(reads.get(model)?.values() ?? [])].some(
+      (read) => read.limit === undefined && read.where === JSON.stringify(canonical(where)) && read.rows.length === 0,
+    );
+
+  const view: DBAdapter = {
+    ...adapter,
+    // The request is already one transaction: Better Auth's transactions run in it, through this view.
+    transaction: (run) => run(view),
+    findMany: (async (args: Parameters<DBAdapter["findMany"]>[0]) => {
+      if (!keeps(args.model)) return adapter.findMany(args);
+      let rows = known(args.model, args);
+      if (!rows) {
+        rows = await adapter.findMany<Row>(args);
+        readsOf(args.model).set(queryKey(args), {
+          where: JSON.stringify(canonical(args.where ?? [])),
+          limit: args.limit,
+          rows: structuredClone(rows),
+        });
+      }
+      if (args.model === "jwks" && rows.length === 0) {
+        state()!.signingKeyMissing = true;
+        throw new SigningKeyMissing();
+      }
+      return structuredClone(rows);
+    }) as DBAdapter["findMany"],
+    consumeOne: (async (args: Parameters<DBAdapter["consumeOne"]>[0]) => {
+      const id = idOnly(args.where);
+      const row = keeps(args.model) && id !== undefined
+        ? [...(reads.get(args.model)?.values() ?? [])].flatMap((read) => read.rows).find((candidate) => candidate["id"] === id)
+        : undefined;
+      if (!row) return writing(adapter.consumeOne)(args);
+      // Read in this transaction and not written since: it exists until this delete.
+      await adapter.delete(args);
+      deleted(args.model, id);
+      return structuredClone(row);
+    }) as DBAdapter["consumeOne"],
+    deleteMany: async (args) => {
+      if (keeps(args.model) && noneLeft(args.model, args.where)) return 0;
+      return writing(adapter.deleteMany)(args);
+    },
+    create: writing(adapter.create) as DBAdapter["create"],
+    update: writing(adapter.update) as DBAdapter["update"],
+    updateMany: writing(adapter.updateMany),
+    delete: writing(adapter.delete) as DBAdapter["delete"],
+    incrementOne: writing(adapter.incrementOne) as DBAdapter["incrementOne"],
+  };
+  return view;
+}

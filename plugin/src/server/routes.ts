@@ -40,8 +40,6 @@ export type Route = {
   signUpFields?: boolean;
   /** Which optional route turns it on; without one it is always served. */
   optional?: OptionalRoute;
-  /** Whether its answer carries a Convex JWT, signed with the deployment's key. */
-  signsJwt?: boolean;
 };
 
 /**
@@ -64,7 +62,6 @@ export const ROUTES: Readonly<Record<string, Route>> = {
     consumes: true,
     keys: ["email", "otp"],
     signUpFields: true,
-    signsJwt: true,
   },
   "/email-otp/check-verification-otp": {
     method: "POST",
@@ -81,7 +78,6 @@ export const ROUTES: Readonly<Record<string, Route>> = {
     consumes: true,
     keys: ["email", "otp"],
     optional: "email-verification",
-    signsJwt: true,
   },
   "/email-otp/request-password-reset": {
     method: "POST",
@@ -120,11 +116,11 @@ export const ROUTES: Readonly<Record<string, Route>> = {
     keys: ["newEmail", "otp"],
     optional: "change-email",
   },
-  "/get-session": { method: "GET", kind: "session", keys: [], signsJwt: true },
+  "/get-session": { method: "GET", kind: "session", keys: [] },
   "/sign-out": { method: "POST", kind: "session", keys: [] },
   "/update-user": { method: "POST", kind: "session", keys: ["name"], signUpFields: true },
   "/delete-user": { method: "POST", kind: "session", keys: ["callbackURL"] },
-  "/convex/token": { method: "GET", kind: "session", keys: [], signsJwt: true },
+  "/convex/token": { method: "GET", kind: "session", keys: [] },
   "/convex/jwks": { method: "GET", kind: "keys", keys: [] },
   "/convex/.well-known/openid-configuration": { method: "GET", kind: "keys", keys: [] },
 };
