@@ -67,7 +67,10 @@ const LABELS: Record<SignUpSetup, string> = {
 // The targets. The first three are hard (the bench fails on them); see `targets` at the end for
 // which of the others gate too.
 const MAX_TX_PLUGIN = 2;
-const MAX_TIME_RATIO = 1.1;
+// Issue 21's budget for the work inside the sign-up's two transactions.
+const MAX_NESTED_PLUGIN = 14;
+const MAX_READS_PLUGIN = 12;
+const MAX_TIME_RATIO = 1.4;
 const MAX_MODELED_SHARE = 0.5;
 const MAX_BUNDLE_RATIO = 1.1;
 
@@ -539,6 +542,18 @@ const targets: Target[] = [
     target: `top-level transactions per sign-up, plugin ≤ ${MAX_TX_PLUGIN}`,
     measured: `${tx.plugin} (baseline ${tx.baseline})`,
     met: tx.plugin <= MAX_TX_PLUGIN,
+    gates: true,
+  },
+  {
+    target: `nested calls per sign-up, plugin ≤ ${MAX_NESTED_PLUGIN}`,
+    measured: `${nestedPlugin}`,
+    met: nestedPlugin <= MAX_NESTED_PLUGIN,
+    gates: true,
+  },
+  {
+    target: `documents read per sign-up, plugin ≤ ${MAX_READS_PLUGIN}`,
+    measured: `${reads.large.max}`,
+    met: reads.small.max <= MAX_READS_PLUGIN && reads.large.max <= MAX_READS_PLUGIN,
     gates: true,
   },
   {
