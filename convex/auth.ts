@@ -1,5 +1,5 @@
 import { createClient, type AuthFunctions, type GenericCtx } from "@convex-dev/better-auth";
-import { convex } from "@convex-dev/better-auth/plugins";
+import { convex, crossDomain } from "@convex-dev/better-auth/plugins";
 import { betterAuth, type BetterAuthOptions } from "better-auth/minimal";
 import { OPTIONAL_ROUTES, otpOnboarding, type OptionalRoute } from "convex-otp-onboarding";
 import { authRequestMutation } from "convex-otp-onboarding/convex";
@@ -47,6 +47,9 @@ function optionalRoutes(names = ""): OptionalRoute[] {
     });
 }
 
+/** The items of a comma-separated environment variable. */
+const commaList = (value = "") => value.split(",").map((item) => item.trim()).filter(Boolean);
+
 /**
  * Behind a proxy of yours only: `TRUSTED_PROXIES` lists the addresses it reaches Convex from (IPs
  * or CIDR ranges, comma-separated) and `IP_ADDRESS_HEADERS` the headers it writes the client's
@@ -54,23 +57,32 @@ function optionalRoutes(names = ""): OptionalRoute[] {
  * any other request is counted by the address Convex saw.
  */
 function ipAddressOptions(env: NodeJS.ProcessEnv) {
-  const list = (value = "") => value.split(",").map((item) => item.trim()).filter(Boolean);
-  const ipAddressHeaders = list(env.IP_ADDRESS_HEADERS);
-  const trustedProxies = list(env.TRUSTED_PROXIES);
+  const ipAddressHeaders = commaList(env.IP_ADDRESS_HEADERS);
+  const trustedProxies = commaList(env.TRUSTED_PROXIES);
   return ipAddressHeaders.length > 0 ? { advanced: { ipAddress: { ipAddressHeaders, trustedProxies } } } : {};
+}
+
+/**
+ * The origins whose pages may call the auth routes: `SITE_URL`, and any named in `TRUSTED_ORIGINS`
+ * (comma-separated, e.g. an app served from a second host in the cross-domain setup).
+ */
+function trustedOrigins(siteUrl = "", extra = ""): string[] {
+  return [siteUrl, ...commaList(extra)].filter(Boolean);
 }
 
 /** Better Auth's options; also read without a ctx by the component to derive its tables. */
 export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
   ({
     baseURL: process.env.SITE_URL,
-    trustedOrigins: process.env.SITE_URL ? [process.env.SITE_URL] : [],
+    trustedOrigins: trustedOrigins(process.env.SITE_URL, process.env.TRUSTED_ORIGINS),
     database: authComponent.adapter(ctx),
     // `/delete-user`: the onDelete trigger removes what onboarding created, in the same transaction.
     user: { deleteUser: { enabled: true } },
     ...ipAddressOptions(process.env),
     plugins: [
       convex({ authConfig }),
+      // Pages on another origin (TRUSTED_ORIGINS) keep their session in a header, not a third-party cookie.
+      crossDomain({ siteUrl: process.env.SITE_URL ?? "" }),
       otpOnboarding({
         ctx,
         fields: signUpFields,
