@@ -90,6 +90,7 @@ export function devMailbox(options: DevMailboxOptions = {}): OtpSender {
         subject: otpSubject(mail),
         otp: mail.otp,
         type: mail.type,
+        ...(mail.link ? { link: mail.link } : {}),
         sentAt: Date.now(),
       });
       const revealing = !backend && env()["NODE_ENV"] !== "production";

@@ -22,6 +22,8 @@ const PURPOSE: Record<OtpType, (appName: string) => string> = {
   "email-verification": (app) => `verify your email address for ${app}`,
   "forget-password": (app) => `reset your ${app} password`,
   "change-email": (app) => `confirm your new email address for ${app}`,
+  "delete-account": (app) => `delete your ${app} account for good`,
+  "confirm-email-change": (app) => `change the email address of your ${app} account`,
 };
 
 /** The subject line of a code mail. The code stays out of it: subjects show in lock screens and logs. */
@@ -37,24 +39,30 @@ const escapeHtml = (value: string) =>
 
 /**
  * The default code mail: the code, how long it is valid, the app's name and what to do if the
- * reader did not ask for it. No links and no images, so there is nothing to track or to phish with.
+ * reader did not ask for it; and, when the mail has one, the link that fills the code in on the
+ * app's own page (nothing is done until the reader confirms there). No images, nothing to track.
  */
 export function otpMessage(mail: OtpMail): OtpMessage {
   const purpose = PURPOSE[mail.type](mail.appName);
   const valid = validity(mail.expiresInMinutes);
   const ignore = "If you did not ask for this code, ignore this email: nobody can use it without access to your inbox.";
+  const linkText = "Or open this link on the device you asked from, and confirm there:";
 
   const text = [
     `Your code to ${purpose}:`,
     "",
     `    ${mail.otp}`,
     "",
+    ...(mail.link ? [linkText, "", `    ${mail.link}`, ""] : []),
     `It is valid for ${valid} and works once. Never share it: ${mail.appName} will never ask you for it.`,
     "",
     ignore,
     "",
     `— ${mail.appName}`,
   ].join("\n");
+  const linkHtml = mail.link
+    ? `\n      <p style="margin:0 0 16px;font-size:14px">${escapeHtml(linkText)} <a href="${escapeHtml(mail.link)}" style="color:#1a56db">${escapeHtml(mail.link)}</a></p>`
+    : "";
 
   const app = escapeHtml(mail.appName);
   const html = `<!doctype html>
@@ -67,7 +75,7 @@ export function otpMessage(mail: OtpMail): OtpMessage {
   <body style="margin:0;padding:24px;background:#f6f6f6;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1a1a1a">
     <div style="max-width:480px;margin:0 auto;padding:32px;background:#ffffff;border-radius:8px">
       <p style="margin:0 0 16px;font-size:16px">Your code to ${escapeHtml(purpose)}:</p>
-      <p style="margin:0 0 16px;font-size:32px;font-weight:700;letter-spacing:6px;font-family:ui-monospace,Menlo,Consolas,monospace">${escapeHtml(mail.otp)}</p>
+      <p style="margin:0 0 16px;font-size:32px;font-weight:700;letter-spacing:6px;font-family:ui-monospace,Menlo,Consolas,monospace">${escapeHtml(mail.otp)}</p>${linkHtml}
       <p style="margin:0 0 16px;font-size:14px">It is valid for ${valid} and works once. Never share it: ${app} will never ask you for it.</p>
       <p style="margin:0 0 16px;font-size:14px;color:#555555">${escapeHtml(ignore)}</p>
       <p style="margin:0;font-size:14px;color:#555555">— ${app}</p>

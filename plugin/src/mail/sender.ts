@@ -1,8 +1,14 @@
 import { APIError } from "better-auth/api";
 import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 
-/** What a code is for, as Better Auth's emailOTP names it. */
-export type OtpType = "sign-in" | "email-verification" | "forget-password" | "change-email";
+/**
+ * What a code for the signed-in account's own address confirms: deleting the account, or asking to
+ * change its email (see the `freshSessionWindow` option).
+ */
+export type FreshCodePurpose = "delete-account" | "confirm-email-change";
+
+/** What a code is for: Better Auth's emailOTP purposes, and the plugin's fresh codes. */
+export type OtpType = "sign-in" | "email-verification" | "forget-password" | "change-email" | FreshCodePurpose;
 
 /** One code to deliver. `otp` is the only place the plain code exists; never log or store it. */
 export type OtpMail = {
@@ -12,6 +18,12 @@ export type OtpMail = {
   /** How long the code stays valid, in minutes. */
   expiresInMinutes: number;
   appName: string;
+  /**
+   * A link that opens the app with the address and code in its fragment, to confirm with one press
+   * (absent when the `codeLink` option is off). The fragment never reaches a server, so a mail
+   * scanner that fetches the link neither sees the code nor uses it.
+   */
+  link?: string | undefined;
 };
 
 /**
@@ -42,6 +54,8 @@ export type CapturedMail = {
   subject: string;
   otp: string;
   type: OtpType;
+  /** The mail's link, when it has one (see {@link OtpMail.link}). */
+  link?: string | undefined;
   sentAt: number;
 };
 

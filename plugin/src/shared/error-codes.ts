@@ -22,6 +22,11 @@ export const OTP_ONBOARDING_ERROR_CODES = defineErrorCodes({
   INVALID_BODY: "The request body is not a JSON object of the expected depth",
   NOT_FOUND: "Not found",
   INTERNAL_ERROR: "Something went wrong, please try again",
+  // Same codes and messages as Better Auth's own origin check.
+  INVALID_ORIGIN: "Invalid origin",
+  INVALID_CALLBACK_URL: "Invalid callbackURL",
+  FRESH_CODE_REQUIRED: "Confirm with the code sent to your email address",
+  NO_PASSWORD_SIGN_IN: "This account signs in without a password",
 });
 
 export type OtpOnboardingErrorCode = keyof typeof OTP_ONBOARDING_ERROR_CODES;
@@ -46,6 +51,11 @@ export const ERROR_STATUS = {
   INVALID_BODY: "BAD_REQUEST",
   NOT_FOUND: "NOT_FOUND",
   INTERNAL_ERROR: "INTERNAL_SERVER_ERROR",
+  INVALID_ORIGIN: "FORBIDDEN",
+  INVALID_CALLBACK_URL: "FORBIDDEN",
+  // The session is older than the fresh-code window and no code came with the request.
+  FRESH_CODE_REQUIRED: "FORBIDDEN",
+  NO_PASSWORD_SIGN_IN: "BAD_REQUEST",
 } as const satisfies Record<OtpOnboardingErrorCode, string>;
 
 /** The status for any error code, the plugin's or a consumer's. */

@@ -18,7 +18,7 @@ import { jwtClaims } from "./jwt-claims.js";
 import { registerRateLimiter } from "./rate-limiter.js";
 
 /** A code the kit captured instead of sending it. */
-export type OutboxMail = { to: string; otp: string; type: OtpType };
+export type OutboxMail = { to: string; otp: string; type: OtpType; link?: string | undefined };
 
 /** Options of {@link authTest}. */
 export type AuthTestOptions = {
@@ -113,7 +113,7 @@ export function authTest<Schema extends GenericSchema>(
 
   const outbox: OutboxMail[] = [];
   if (options.captureMail !== false) {
-    captureMail(({ to, otp, type }) => void outbox.push({ to, otp, type }));
+    captureMail(({ to, otp, type, link }) => void outbox.push({ to, otp, type, ...(link ? { link } : {}) }));
   }
   const origin = process.env["SITE_URL"]!;
 
