@@ -4,7 +4,7 @@
  */
 import { fetchFrom, freshLoopbackAddress } from "./loopback-client.js";
 
-type Mail = { to: string; subject: string; otp: string; type: string; sentAt: number };
+type Mail = { to: string; subject: string; otp: string; type: string; link?: string; sentAt: number };
 
 /** The dev mailbox's mails, newest first. */
 export async function mailbox(base: string): Promise<Mail[]> {
