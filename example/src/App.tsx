@@ -2,6 +2,7 @@ import { useConvexAuth } from "convex/react";
 import { useEffect, useState } from "react";
 import type { AuthError } from "./auth-errors";
 import { Card } from "./components/Card";
+import { mailLinkFor } from "./mail-link";
 import { CodeForm, type PendingCode } from "./screens/CodeForm";
 import { Profile } from "./screens/Profile";
 import { SignInForm } from "./screens/SignInForm";
@@ -15,7 +16,14 @@ type Step =
       error?: AuthError;
       notice?: string;
     }
-  | { name: "code"; pending: PendingCode };
+  | { name: "code"; pending: PendingCode; initialOtp?: string };
+
+/** Where the app opens: the code step, filled in, when it was opened from a sign-in mail's link. */
+function firstStep(): Step {
+  const link = mailLinkFor("sign-in");
+  if (!link) return { name: "start", tab: "sign-up" };
+  return { name: "code", pending: { email: link.email, mode: "sign-in" }, initialOtp: link.otp };
+}
 
 /**
  * Signed in: the profile. Signed out: create an account or sign in, then enter the code. Which one
@@ -24,7 +32,7 @@ type Step =
  */
 export function App() {
   const { isLoading, isAuthenticated } = useConvexAuth();
-  const [step, setStep] = useState<Step>({ name: "start", tab: "sign-up" });
+  const [step, setStep] = useState<Step>(firstStep);
   // Said by the sign-in, shown on the profile: kept here, as the forms are gone by then.
   const [signInNotice, setSignInNotice] = useState<string>();
   // Once signed in, the way back after signing out is the sign-in form, not the old code step.
@@ -47,6 +55,7 @@ export function App() {
       <Card title="Check your email">
         <CodeForm
           pending={step.pending}
+          initialOtp={step.initialOtp}
           // Back to the form with what was typed (the code in hand is for this email only: dropped).
           onBack={() => setStep({ name: "start", tab: step.pending.mode, pending: { ...step.pending, acceptedOtp: undefined } })}
           onNoAccount={(acceptedOtp) =>

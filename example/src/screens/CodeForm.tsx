@@ -23,6 +23,8 @@ export type PendingCode = {
 
 type CodeFormProps = {
   pending: PendingCode;
+  /** The code a mail's link brought: filled in, to confirm with one press. */
+  initialOtp?: string | undefined;
   onBack: () => void;
   /** The email has no account yet (found out only with a right code): go and create one. */
   onNoAccount: (acceptedOtp: string) => void;
@@ -33,8 +35,8 @@ type CodeFormProps = {
 };
 
 /** Step 2: the code from the mail. */
-export function CodeForm({ pending, onBack, onNoAccount, onFieldErrors, onSignedIn }: CodeFormProps) {
-  const [otp, setOtp] = useState("");
+export function CodeForm({ pending, initialOtp, onBack, onNoAccount, onFieldErrors, onSignedIn }: CodeFormProps) {
+  const [otp, setOtp] = useState(initialOtp ?? "");
   const [error, setError] = useState<AuthError>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState<"verifying" | "resending">();

@@ -7,6 +7,7 @@ import { profileUpdate } from "../../../convex/signUpFields";
 import { authClient } from "../auth-client";
 import { Field } from "../components/Field";
 import { LoadFailure } from "../components/LoadFailure";
+import { AccountActions } from "./AccountActions";
 import { fieldErrorsOf, validate, type FieldErrors } from "../field-errors";
 
 type ProfileDoc = NonNullable<FunctionReturnType<typeof api.profiles.me>>;
@@ -40,9 +41,16 @@ export function Profile({ notice }: { notice?: string }) {
         <LoadFailure title="Could not load your profile">
           <LiveProfile />
         </LoadFailure>
+        <SessionAccountActions />
       </section>
     </main>
   );
+}
+
+/** Change email and delete account, for the session's own address. */
+function SessionAccountActions() {
+  const email = authClient.useSession().data?.user.email;
+  return email ? <AccountActions email={email} /> : null;
 }
 
 /** The profile as the subscriptions have it now: a change from anywhere shows up here by itself. */
