@@ -13,6 +13,7 @@ import { loadDeployment } from "./deployment.js";
 import { usesDevMailbox } from "./dev-mailbox.js";
 import { logRuntimeFailure } from "./log.js";
 import { runtimeRoutes } from "./routes.js";
+import { secondOriginApp } from "./second-origin.js";
 import { createRuntimeServer } from "./server.js";
 import { createTokenVerifier } from "./token-verifier.js";
 
@@ -28,6 +29,12 @@ const origin = `http://${host}:${port}`;
 // the Convex JWT's issuer are both this server. Read by convex/auth.ts and auth.config.ts at import.
 process.env.SITE_URL = origin;
 process.env.CONVEX_SITE_URL = origin;
+// The app on a second origin too, when APP_PORT names one: the cross-domain setup, its origin
+// trusted through TRUSTED_ORIGINS like any other the app lists.
+const appOrigin = process.env.APP_PORT ? `http://${host}:${Number(process.env.APP_PORT)}` : undefined;
+if (appOrigin) process.env.TRUSTED_ORIGINS = [process.env.TRUSTED_ORIGINS, appOrigin].filter(Boolean).join(",");
+// The profile's "Change email" needs the route that changes it by code.
+process.env.OTP_OPTIONAL_ROUTES ??= "change-email";
 // A fresh secret per run is enough: sessions live in memory and end with the process anyway.
 process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("hex");
 // The terminal stands in for an inbox: print each code, and the full address it went to.
@@ -54,8 +61,16 @@ server.on("error", (error) => {
   logRuntimeFailure(`could not listen on ${origin}`, error);
   process.exit(1);
 });
+if (appOrigin) {
+  const appServer = createRuntimeServer(appOrigin, [secondOriginApp(appDir, origin)]);
+  await new Promise<void>((resolve, reject) => {
+    appServer.once("error", reject);
+    appServer.listen(Number(process.env.APP_PORT), host, resolve);
+  });
+}
 server.listen(port, host, () => {
   console.log(`\n  convex-otp-onboarding is running at ${origin}\n`);
+  if (appOrigin) console.log(`  The app on a second origin (cross-domain): ${appOrigin}`);
   if (devMailbox) console.log(`  Dev mailbox: ${origin}/dev/mailbox (codes are also printed below)`);
   console.log("  Local runtime: in memory, single process, for development only.\n");
 });

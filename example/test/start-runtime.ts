@@ -12,6 +12,8 @@ import type { TestProject } from "vitest/node";
 declare module "vitest" {
   export interface ProvidedContext {
     runtimeUrl: string;
+    /** The same app served from a second origin (`APP_PORT`), calling the backend cross-domain. */
+    appUrl: string;
     /** The file that receives everything `npm start` prints, for tests that read its log. */
     runtimeLog: string;
   }
@@ -83,8 +85,11 @@ export async function spawnRuntime(env: Record<string, string>, logPath: string)
 
 export default async function startRuntime(project: TestProject) {
   const logPath = path.join(repo, "test-results", "runtime.log");
-  const { url, stop } = await spawnRuntime({}, logPath);
+  // The app on a second origin too, for the cross-domain tests.
+  const appPort = await freePort();
+  const { url, stop } = await spawnRuntime({ APP_PORT: String(appPort) }, logPath);
   project.provide("runtimeUrl", url);
+  project.provide("appUrl", `http://127.0.0.1:${appPort}`);
   project.provide("runtimeLog", logPath);
   return stop;
 }
