@@ -54,13 +54,11 @@ export function originPolicy(context: () => Promise<unknown>) {
      */
     async originOf(request: Request): Promise<{ trusted: string | null } | { refusal: APIError }> {
       const claimed = claimedOrigin(request);
-      if (!claimed) return { trusted: null };
+      const refusal = () => ({ refusal: APIError.from("FORBIDDEN", OTP_ONBOARDING_ERROR_CODES.INVALID_ORIGIN) });
+      if (!claimed) return isPreflight(request) ? refusal() : { trusted: null };
       const ctx = await trustedFor(request);
       if (isTrusted(ctx, claimed, false)) return { trusted: request.headers.get("origin") ?? new URL(claimed).origin };
-      if (changesState(request.method) || isPreflight(request)) {
-        return { refusal: APIError.from("FORBIDDEN", OTP_ONBOARDING_ERROR_CODES.INVALID_ORIGIN) };
-      }
-      return { trusted: null };
+      return changesState(request.method) || isPreflight(request) ? refusal() : { trusted: null };
     },
 
     /** 403 `INVALID_CALLBACK_URL` for a redirect target that is neither a relative path nor on a trusted origin. */
@@ -76,17 +74,14 @@ export function originPolicy(context: () => Promise<unknown>) {
 
 export type OriginPolicy = ReturnType<typeof originPolicy>;
 
-/** The answer to a preflight from a trusted origin for a route served with `method`. */
-export function preflightAnswer(origin: string, method: string): Response {
+/** The answer to a preflight from a trusted origin for a route served with `method` (`withCors` adds the rest). */
+export function preflightAnswer(method: string): Response {
   return new Response(null, {
     status: 204,
     headers: {
-      "access-control-allow-origin": origin,
-      "access-control-allow-credentials": "true",
       "access-control-allow-methods": method,
       "access-control-allow-headers": ALLOWED_HEADERS,
       "access-control-max-age": PREFLIGHT_MAX_AGE,
-      vary: "Origin",
     },
   });
 }

@@ -6,7 +6,7 @@
 import type { HookEndpointContext } from "@better-auth/core";
 import type { AuthContext } from "@better-auth/core";
 import { APIError, createAuthEndpoint, createAuthMiddleware, getSessionFromCtx, sessionMiddleware } from "better-auth/api";
-import { constantTimeEqual } from "better-auth/crypto";
+import { bearer } from "better-auth/plugins/bearer";
 import * as z from "zod";
 import type { FreshCodePurpose } from "../mail/sender.js";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
@@ -15,6 +15,29 @@ import type { LimitSubject } from "./limits.js";
 import type { OtpStore } from "./otp-storage.js";
 import type { PluginContext } from "./plugin-context.js";
 import { codeIdentifier, latestCode, triesOf } from "./stored-code.js";
+
+const bearerHook = bearer().hooks.before[0]!;
+
+/**
+ * The session of the request a before hook runs for, as its route will see it. Better Auth hands
+ * every before hook the request's own headers, so a session sent as a bearer token (the convex
+ * plugin's) or in the cross-domain `Better-Auth-Cookie` header is not there yet: they are turned
+ * into the cookie here the way those plugins do it.
+ */
+export async function requestSession(ctx: HookEndpointContext) {
+  const plugins = ctx.context.options.plugins ?? [];
+  let headers = new Headers(ctx.headers ?? ctx.request?.headers);
+  const crossDomainCookie = headers.get("better-auth-cookie");
+  if (crossDomainCookie && !headers.get("authorization") && plugins.some((plugin) => plugin.id === "cross-domain")) {
+    headers.append("cookie", crossDomainCookie);
+  }
+  if (headers.get("authorization") && plugins.some((plugin) => plugin.id === "bearer" || plugin.id === "convex")) {
+    const bearerCtx = { ...ctx, headers, returnHeaders: false } as Parameters<typeof bearerHook.handler>[0];
+    const result = (await bearerHook.handler(bearerCtx)) as { context?: { headers?: Headers } } | undefined;
+    headers = result?.context?.headers ?? headers;
+  }
+  return await getSessionFromCtx({ ...ctx, headers } as Parameters<typeof getSessionFromCtx>[0]);
+}
 
 /** The actions a fresh code confirms, as a request names them, and the purpose of each one's code. */
 export const FRESH_CODE_ACTIONS = {
@@ -37,13 +60,6 @@ const refusal = (code: "INVALID_OTP" | "OTP_EXPIRED" | "TOO_MANY_ATTEMPTS", extr
   const messages = { INVALID_OTP: "Invalid OTP", OTP_EXPIRED: "OTP expired", TOO_MANY_ATTEMPTS: "Too many attempts" };
   return new APIError(code === "TOO_MANY_ATTEMPTS" ? "FORBIDDEN" : "BAD_REQUEST", { code, message: messages[code], ...extra });
 };
-
-/** Whether `given` is the code kept at rest as `stored`, compared in constant time. */
-async function matches(store: OtpStore, stored: string, given: string) {
-  const { storeOTP } = store;
-  if ("hash" in storeOTP) return constantTimeEqual(await storeOTP.hash(given), stored);
-  return constantTimeEqual(await storeOTP.decrypt(stored), given);
-}
 
 /**
  * The fresh-code rules of one plugin instance: the route that mails a code to the current address,
@@ -71,7 +87,7 @@ export function freshCode<Fields extends SignUpFieldsSchema>(plugin: PluginConte
     const spent = await limits.chargeFailure(subject);
     if (spent) throw spent;
     const stored = code.value.slice(0, code.value.lastIndexOf(":"));
-    if (!(await matches(store, stored, otp))) {
+    if (!(await store.matches(stored, otp))) {
       await internalAdapter.updateVerificationByIdentifier(subject.identifier, { value: `${stored}:${tries + 1}` });
       const triesLeft = Math.max(0, allowedAttempts - tries - 1);
       if (triesLeft === 0) await limits.liftWait(subject);
@@ -84,7 +100,7 @@ export function freshCode<Fields extends SignUpFieldsSchema>(plugin: PluginConte
 
   const guard = createAuthMiddleware(async (ctx) => {
     const purpose = GUARDED_ROUTES[ctx.path ?? ""]!;
-    const session = await getSessionFromCtx(ctx);
+    const session = await requestSession(ctx);
     // Without a session the route itself answers 401.
     if (!session) return;
     const { otp, ...rest } = asRecord(ctx.body);
@@ -133,4 +149,15 @@ export function freshCode<Fields extends SignUpFieldsSchema>(plugin: PluginConte
     endpoints: { requestFreshCode },
     before: { matcher: (ctx: HookEndpointContext) => Object.hasOwn(GUARDED_ROUTES, ctx.path ?? ""), handler: guard },
   };
+}
+
+/**
+ * Better Auth's `account.create.before` hook: `/email-otp/reset-password` may change an existing
+ * password, never create one. An account that signs in by code only answers 400
+ * `NO_PASSWORD_SIGN_IN`, after its right code (so the answer tells only the mailbox's owner).
+ */
+export async function passwordlessResetRule(account: { providerId?: string }, context?: { path?: string } | null) {
+  if (account.providerId === "credential" && context?.path === "/email-otp/reset-password") {
+    throw APIError.from(ERROR_STATUS.NO_PASSWORD_SIGN_IN, OTP_ONBOARDING_ERROR_CODES.NO_PASSWORD_SIGN_IN);
+  }
 }
