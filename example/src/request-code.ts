@@ -10,13 +10,17 @@ import type { AuthError } from "./auth-errors";
  */
 export async function requestCode(email: string, fields?: SignUpFields): Promise<{ error?: AuthError }> {
   let retryAfterHeader: string | null = null;
-  const { error } = await authClient.$fetch<{ success: boolean }>("/email-otp/send-verification-otp", {
-    method: "POST",
-    body: { email, type: "sign-in", ...fields },
-    onError: ({ response }) => {
-      retryAfterHeader = response.headers.get("Retry-After");
-    },
-  });
+  const sent = await authClient
+    .$fetch<{ success: boolean }>("/email-otp/send-verification-otp", {
+      method: "POST",
+      body: { email, type: "sign-in", ...fields },
+      onError: ({ response }) => {
+        retryAfterHeader = response.headers.get("Retry-After");
+      },
+    })
+    // No answer at all: the network, or a backend that does not allow this page's origin (CORS).
+    .catch(() => ({ error: { message: "Could not reach the server. Check your connection and try again." } }));
+  const { error } = sent;
   if (!error) return {};
   const answer = error as AuthError;
   return { error: { ...answer, retryAfter: answer.retryAfter ?? secondsFromHeader(retryAfterHeader) } };

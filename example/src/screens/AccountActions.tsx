@@ -117,8 +117,8 @@ function ChangeEmail({ email }: { email: string }) {
     const failure = failureOf(await authClient.emailOtp.changeEmail({ newEmail: target, otp }));
     setBusy(false);
     if (failure) return setStep({ name: "new-code", newEmail: target, error: failure });
+    // The session follows by itself (the client plugin refetches it after a change of email).
     setStep({ name: "done", newEmail: target });
-    void authClient.getSession();
   }
 
   const cancel = () => setStep({ name: "closed" });

@@ -32,14 +32,15 @@ export function otpOnboardingClient<Fields extends SignUpFieldsSchema = SignUpFi
   return {
     id: "otp-onboarding",
     $InferServerPlugin: {} as ReturnType<typeof otpOnboarding<Fields>>,
-    // A sign-in changes the session: tell `useSession` to refetch, as emailOTPClient() does, and
-    // tell the app's other tabs, as Better Auth does for a sign-out (they refetch at once too).
+    // A sign-in or a new email changes the session: tell `useSession` to refetch, as emailOTPClient()
+    // does, and tell the app's other tabs of a sign-in, as Better Auth does for a sign-out.
     atomListeners: [
       {
         matcher: (path) =>
           path === "/sign-in/email-otp" ||
           path === "/email-otp/verify-email" ||
-          path === "/email-otp/request-email-change",
+          path === "/email-otp/request-email-change" ||
+          path === "/email-otp/change-email",
         signal: "$sessionSignal",
         callback: (path) => {
           if (path !== "/sign-in/email-otp") return;
