@@ -28,7 +28,7 @@ async function annSignedInFor(minutes: number, { auth, inAuthComponent }: Setup)
   const ann = await auth.signUp({ email: "ann@example.com", username: "ann" });
   await inAuthComponent(async (ctx) => {
     const session = await ctx.db.query("session").withIndex("token", (q: any) => q.eq("token", ann.token)).unique();
-    await ctx.db.patch(session._id, { createdAt: Date.now() - minutes * 60_000 });
+    await ctx.db.patch("session", session._id, { createdAt: Date.now() - minutes * 60_000 });
   });
   return { ...ann, headers: bearer(ann.token) };
 }

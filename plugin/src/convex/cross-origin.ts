@@ -1,6 +1,10 @@
+/**
+ * Browsers on other origins: which pages may call the auth routes (the trusted origins), the CORS
+ * answers they get (and no other page does), and the redirect targets a request may name.
+ */
 import type { BetterAuthOptions } from "better-auth";
-import { APIError } from "better-auth/api";
-import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
+import type { APIError } from "better-auth/api";
+import { pluginError } from "../server/answers.js";
 
 /** What the routes read of Better Auth's context to tell a trusted origin: its own list and matcher. */
 type OriginContext = {
@@ -54,7 +58,7 @@ export function originPolicy(context: () => Promise<unknown>) {
      */
     async originOf(request: Request): Promise<{ trusted: string | null } | { refusal: APIError }> {
       const claimed = claimedOrigin(request);
-      const refusal = () => ({ refusal: APIError.from("FORBIDDEN", OTP_ONBOARDING_ERROR_CODES.INVALID_ORIGIN) });
+      const refusal = () => ({ refusal: pluginError("INVALID_ORIGIN") });
       if (!claimed) return isPreflight(request) ? refusal() : { trusted: null };
       const ctx = await trustedFor(request);
       if (isTrusted(ctx, claimed, false)) return { trusted: request.headers.get("origin") ?? new URL(claimed).origin };
@@ -67,7 +71,7 @@ export function originPolicy(context: () => Promise<unknown>) {
       if (targets.length === 0) return undefined;
       const ctx = await trustedFor(request);
       const untrusted = targets.some((target) => typeof target !== "string" || !isTrusted(ctx, target, true));
-      return untrusted ? APIError.from("FORBIDDEN", OTP_ONBOARDING_ERROR_CODES.INVALID_CALLBACK_URL) : undefined;
+      return untrusted ? pluginError("INVALID_CALLBACK_URL") : undefined;
     },
   };
 }

@@ -31,6 +31,7 @@ import {
   type AuthResponse,
   type CreateAuth,
 } from "./auth-request.js";
+import { isPreflight, originPolicy, preflightAnswer, withCors } from "./cross-origin.js";
 
 /** The largest body a route takes: its fields are short, and every sign-up field is bounded by its schema. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -231,12 +232,26 @@ const answer = (error: APIError) => fromAuthResponse(errorResponse(error));
  */
 function registrationOf(createAuth: CreateAuth) {
   const auth = createAuth({});
+  const plugin = otpPluginOptions(auth);
   return {
-    plugin: otpPluginOptions(auth),
+    plugin,
     basePath: auth.options.basePath ?? "/api/auth",
     authOptions: auth.options,
+    origins: originPolicy(() => auth.$context),
+    codeLink: codeLinkOf(plugin.codeLink, auth.options.baseURL),
   };
 }
+
+/** The page a mail's link opens, or `undefined` when mails carry the code alone. */
+function codeLinkOf(option: ReturnType<typeof otpPluginOptions>["codeLink"], baseURL: unknown) {
+  if (option === false) return undefined;
+  if (option.url) return option.url;
+  return typeof baseURL === "string" && URL.canParse(baseURL) ? `${new URL(baseURL).origin}/code` : undefined;
+}
+
+/** The link for one code: the page, with the address, code and purpose in its fragment only. */
+const linkFor = (page: string, { to, otp, type }: { to: string; otp: string; type: string }) =>
+  `${page.split("#")[0]}#${new URLSearchParams({ email: to, otp, type })}`;
 type Registration = ReturnType<typeof registrationOf>;
 
 type Call = Extract<AuthRequestArgs["op"], { kind: "request" }>;
@@ -246,7 +261,13 @@ type Call = Extract<AuthRequestArgs["op"], { kind: "request" }>;
  * `413`/`400` for a body too large or too deep, `404` for a route the app has not turned on,
  * `400 UNKNOWN_FIELD` for keys the route does not take. Nothing has been read or written yet.
  */
-async function routeOf(request: Request, { plugin, basePath }: Registration) {
+async function routeOf(request: Request, { plugin, basePath, origins }: Registration) {
+  const path = new URL(request.url).pathname.slice(basePath.length);
+  if (isPreflight(request)) {
+    const method = request.headers.get("access-control-request-method") ?? "";
+    const route = servedRoute(path, method, {}, plugin.routes);
+    return route ? { route, body: {}, preflight: true } : answer(APIError.from("NOT_FOUND", OTP_ONBOARDING_ERROR_CODES.NOT_FOUND));
+  }
   let body: Record<string, unknown>;
   try {
     body = await readRequestBody(request);
@@ -254,12 +275,11 @@ async function routeOf(request: Request, { plugin, basePath }: Registration) {
     if (error instanceof APIError) return answer(error);
     throw error;
   }
-  const path = new URL(request.url).pathname.slice(basePath.length);
   const route = servedRoute(path, request.method, body, plugin.routes);
   if (!route) return answer(APIError.from("NOT_FOUND", OTP_ONBOARDING_ERROR_CODES.NOT_FOUND));
   const allowed = new Set([...route.keys, ...(route.signUpFields ? Object.keys(plugin.fields.shape) : [])]);
-  const unknown = unknownFields(body, allowed);
-  return unknown ? answer(unknown) : { route, body };
+  const refusal = unknownFields(body, allowed) ?? (await origins.redirectRefusal(request, body));
+  return refusal ? answer(refusal) : { route, body, preflight: false };
 }
 
 /**
@@ -287,9 +307,11 @@ async function runInMutation(ctx: GenericActionCtx<any>, options: OtpRoutesOptio
 }
 
 /**
- * One request to `/api/auth/*`, as an outsider may send it: routed and bounded first, then its
- * database work in the auth mutation, and its code mail sent from here once that has committed.
- * A mail that does not leave takes its own code with it; what its send spent stays spent.
+ * One request to `/api/auth/*`, as an outsider may send it: its origin checked first (an untrusted
+ * page changes nothing, and reads nothing: CORS headers go to trusted origins only), then routed
+ * and bounded, then its database work in the auth mutation, and its code mail sent from here once
+ * that has committed. A mail that does not leave takes its own code with it; what its send spent
+ * stays spent.
  */
 async function serveAuthRequest(
   ctx: GenericActionCtx<any>,
@@ -297,9 +319,21 @@ async function serveAuthRequest(
   options: OtpRoutesOptions,
   registration: Registration,
 ) {
+  const origin = await registration.origins.originOf(request);
+  if ("refusal" in origin) return withCors(answer(origin.refusal), null);
+  return withCors(await serveFromTrustedPage(ctx, request, options, registration), origin.trusted);
+}
+
+async function serveFromTrustedPage(
+  ctx: GenericActionCtx<any>,
+  request: Request,
+  options: OtpRoutesOptions,
+  registration: Registration,
+) {
   const routed = await routeOf(request, registration);
   if (routed instanceof Response) return routed;
-  const { route, body } = routed;
+  const { route, body, preflight } = routed;
+  if (preflight) return preflightAnswer(route.method);
   // The JWT's public keys are read by Convex itself; they may need a key made, which only an action can.
   if (route.kind === "keys") return await options.createAuth(ctx).handler(request);
 
@@ -325,7 +359,15 @@ async function serveAuthRequest(
   if (result.mail) {
     const { to, type, identifier, code, cleanup } = result.mail;
     const expiresInMinutes = Math.round(plugin.expiresIn / 60);
-    const failed = await deliverCode(plugin.sender, { to, otp, type: type as OtpType, expiresInMinutes, appName: plugin.appName });
+    const link = registration.codeLink && linkFor(registration.codeLink, { to, otp, type });
+    const failed = await deliverCode(plugin.sender, {
+      to,
+      otp,
+      type: type as OtpType,
+      expiresInMinutes,
+      appName: plugin.appName,
+      ...(link ? { link } : {}),
+    });
     if (failed) {
       const dropped = { email: to, purpose: type, identifier, code, ...(cleanup ? { cleanup } : {}), liftWait: !isMailRefused(failed) };
       await ctx.runMutation(options.authRequest, { op: { kind: "undelivered", ...dropped } });

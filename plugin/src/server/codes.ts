@@ -4,13 +4,13 @@
  */
 import type { AuthContext, HookEndpointContext } from "@better-auth/core";
 import type { Verification } from "better-auth";
-import { getSessionFromCtx } from "better-auth/api";
-import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
+import { constantTimeEqual, symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
 import type { OtpType } from "../mail/sender.js";
 import { asRecord, emailSchema, toSignUpIssues } from "../shared/sign-up-schema.js";
 import { invalidSignUpParams } from "./answers.js";
 import type { LimitSubject } from "./limits.js";
-import type { ServedRoute } from "./routes.js";
+import { requestSession } from "./request.js";
+import { isFreshCodePurpose, type ServedRoute } from "./routes.js";
 
 /**
  * Where a code is kept: the `verification` row Better Auth's emailOTP names `<purpose>-otp-<email>`
@@ -64,6 +64,12 @@ export async function codeSubject(
 ): Promise<CodeSubject | undefined> {
   const purpose: OtpType | undefined = route.codePurpose;
   if (!purpose) return undefined;
+  const session = () => requestSession(ctx);
+  // A fresh code goes to the signed-in account's own address; without a session nothing is spent.
+  if (isFreshCodePurpose(purpose)) {
+    const email = (await session())?.user.email.toLowerCase();
+    return email ? { email, purpose, ip, identifier: codeIdentifier(purpose, email) } : undefined;
+  }
   const body = asRecord(ctx.body);
   const field = purpose === "change-email" ? "newEmail" : "email";
   const parsed = emailSchema.safeParse(body[field]);
@@ -72,7 +78,7 @@ export async function codeSubject(
   }
   const email = parsed.data;
   const current =
-    purpose === "change-email" ? (await getSessionFromCtx(ctx as Parameters<typeof getSessionFromCtx>[0]))?.user.email.toLowerCase() : undefined;
+    purpose === "change-email" ? (await session())?.user.email.toLowerCase() : undefined;
   if (purpose === "change-email" && !current) return undefined;
   return { email, purpose, ip, identifier: codeIdentifier(purpose, email, current) };
 }
@@ -147,6 +153,11 @@ export function createOtpStorage(storage: OtpStorage, onStore: (atRest: string) 
       source = next;
     },
     atRest,
+    /** Whether `given` is the code kept at rest as `stored`, compared in constant time. */
+    async matches(stored: string, given: string) {
+      if (storage === "encrypted") return constantTimeEqual(await symmetricDecrypt({ key: key(), data: stored }), given);
+      return constantTimeEqual(await atRest(given), stored);
+    },
     /** The value for emailOTP's `storeOTP` option. */
     storeOTP:
       storage === "encrypted"

@@ -132,6 +132,23 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
    * @default false
    */
   disableSignUp?: boolean | undefined;
+  /**
+   * Seconds after signing in during which the session may delete the account or ask to change its
+   * email without a fresh code; after that, `/delete-user` and `/email-otp/request-email-change`
+   * answer 403 `FRESH_CODE_REQUIRED` unless their `otp` is a code from
+   * `/email-otp/request-fresh-code`, mailed to the current address. `0` always asks.
+   * @default 300
+   */
+  freshSessionWindow?: number | undefined;
+  /**
+   * A link beside the code in each mail, opening the app with the address, the code and its type in
+   * the URL's fragment (`#email=…&otp=…&type=…`), which browsers never send to a server: a mail
+   * scanner that fetches the link neither sees nor spends the code. `url` is the page that reads it
+   * (default: `/code` on the origin of Better Auth's `baseURL`, usually `SITE_URL`); `false` sends
+   * the code alone.
+   * @default { url: `${baseURL origin}/code` }
+   */
+  codeLink?: false | { url?: string | undefined } | undefined;
 };
 
 /** The options with every default applied, resolved once per plugin instance. */
@@ -149,6 +166,8 @@ export function resolveOptions<Fields extends SignUpFieldsSchema>(options: OtpOn
     allowedAttempts: options.allowedAttempts ?? 3,
     storage: options.storage ?? ("keyed-hash" as const),
     disableSignUp: options.disableSignUp ?? false,
+    freshSessionWindow: options.freshSessionWindow ?? 300,
+    codeLink: options.codeLink ?? {},
   };
 }
 

@@ -10,6 +10,7 @@ import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import { fieldType, isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
 import { textIssue } from "../shared/visible-text.js";
+import { accountActions, passwordlessResetRule } from "./account-actions.js";
 import { errorAnswers, invalidSignUpParams, signUpAnswers } from "./answers.js";
 import { codeIdentifier, createOtpStorage } from "./codes.js";
 import { failureBudget, sendLimits } from "./limits.js";
@@ -151,6 +152,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
   });
   const sends = sendLimits(plugin, otpStore);
   const failures = failureBudget(plugin);
+  const actions = accountActions(plugin, otpStore);
 
   const emailOtp = emailOTP({
     otpLength: resolved.otpLength,
@@ -189,6 +191,8 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
           rateLimit: { ...ctx.rateLimit, customRules },
           // One request, one transaction: what it reads of its code and the signing keys, it reads once.
           adapter: requestAdapter(ctx.adapter, plugin.state),
+          // The fresh-code window replaces Better Auth's own `session.freshAge` (unless the app set it).
+          ...(ctx.options.session?.freshAge === undefined ? { sessionConfig: { ...ctx.sessionConfig, freshAge: 0 } } : {}),
         },
         options: {
           // Expired codes are deleted by their scheduled cleanup: Better Auth's sweep on every
@@ -208,17 +212,19 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
               create: { before: nameRule(resolved.fields, "create") },
               update: { before: nameRule(resolved.fields, "update") },
             },
+            account: { create: { before: passwordlessResetRule } },
           },
         },
       };
     },
     endpoints: {
       ...emailOtp.endpoints,
+      ...actions.endpoints,
       signInEmailOTP: emailOtp.endpoints.signInEmailOTP as unknown as ReturnType<typeof typedSignInEndpoint<Fields>>,
     },
     hooks: {
       // The gate first (closed routes answer 404), then what a send spends, then what a check charges.
-      before: [routeGate(plugin), sends.before, failures.before],
+      before: [routeGate(plugin), actions.before, sends.before, failures.before],
       // An unmailed send keeps a stand-in code, a right code forgives, refused sign-up fields roll
       // back, and every error leaves with a code.
       after: [sends.after, failures.after, ...signUpAnswers(resolved.fields), ...errorAnswers],

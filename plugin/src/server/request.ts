@@ -6,6 +6,9 @@
  */
 import type { DBAdapter, Where } from "@better-auth/core/db/adapter";
 import type { Verification } from "better-auth";
+import type { HookEndpointContext } from "@better-auth/core";
+import { getSessionFromCtx } from "better-auth/api";
+import { bearer } from "better-auth/plugins/bearer";
 import { makeFunctionReference, type GenericMutationCtx } from "convex/server";
 import type { GenericId } from "convex/values";
 import type { OtpType } from "../mail/sender.js";
@@ -215,4 +218,27 @@ export function requestAdapter(adapter: DBAdapter, state: () => RequestState | u
     incrementOne: writing(adapter.incrementOne) as DBAdapter["incrementOne"],
   };
   return view;
+}
+
+const bearerHook = bearer().hooks.before[0]!;
+
+/**
+ * The session of the request a before hook runs for, as its route will see it. Better Auth hands
+ * every before hook the request's own headers, so a session sent as a bearer token (the convex
+ * plugin's) or in the cross-domain `Better-Auth-Cookie` header is not there yet: they become the
+ * session cookie here the way those plugins make it.
+ */
+export async function requestSession(ctx: HookEndpointContext) {
+  const plugins = ctx.context.options.plugins ?? [];
+  let headers = new Headers(ctx.headers ?? ctx.request?.headers);
+  const crossDomainCookie = headers.get("better-auth-cookie");
+  if (crossDomainCookie && !headers.get("authorization") && plugins.some((plugin) => plugin.id === "cross-domain")) {
+    headers.append("cookie", crossDomainCookie);
+  }
+  if (headers.get("authorization") && plugins.some((plugin) => plugin.id === "bearer" || plugin.id === "convex")) {
+    const bearerCtx = { ...ctx, headers, returnHeaders: false } as Parameters<typeof bearerHook.handler>[0];
+    const result = (await bearerHook.handler(bearerCtx)) as { context?: { headers?: Headers } } | undefined;
+    headers = result?.context?.headers ?? headers;
+  }
+  return await getSessionFromCtx({ ...ctx, headers } as Parameters<typeof getSessionFromCtx>[0]);
 }

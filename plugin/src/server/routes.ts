@@ -5,7 +5,7 @@
  */
 import type { HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import type { OtpType } from "../mail/sender.js";
+import type { FreshCodePurpose, OtpType } from "../mail/sender.js";
 import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import { asRecord, type SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import type { PluginContext } from "./request.js";
@@ -30,8 +30,11 @@ export type RouteKind = "send" | "check" | "session" | "keys";
 export type Route = {
   method: "GET" | "POST";
   kind: RouteKind;
-  /** The purpose of the code the route sends or checks: fixed, or the body's `type`. */
-  purpose?: OtpType | "from-body";
+  /**
+   * The purpose of the code the route sends or checks: fixed, the body's `type`, or the purpose of
+   * the fresh code for the body's `action` (see `FRESH_CODE_ACTIONS`).
+   */
+  purpose?: OtpType | "from-body" | "from-action";
   /** Whether a right code is used up (sign-in, verification) or only confirmed. */
   consumes?: boolean;
   /** The body keys the route takes besides the sign-up fields (`signUpFields` says whether those too). */
@@ -116,14 +119,40 @@ export const ROUTES: Readonly<Record<string, Route>> = {
     keys: ["newEmail", "otp"],
     optional: "change-email",
   },
+  "/email-otp/request-fresh-code": {
+    method: "POST",
+    kind: "send",
+    purpose: "from-action",
+    keys: ["action"],
+  },
   "/get-session": { method: "GET", kind: "session", keys: [] },
   "/sign-out": { method: "POST", kind: "session", keys: [] },
   "/update-user": { method: "POST", kind: "session", keys: ["name"], signUpFields: true },
-  "/delete-user": { method: "POST", kind: "session", keys: ["callbackURL"] },
+  // `otp`: the fresh code an older session needs (see `freshSessionWindow`).
+  "/delete-user": { method: "POST", kind: "session", keys: ["callbackURL", "otp"] },
   "/convex/token": { method: "GET", kind: "session", keys: [] },
   "/convex/jwks": { method: "GET", kind: "keys", keys: [] },
   "/convex/.well-known/openid-configuration": { method: "GET", kind: "keys", keys: [] },
 };
+
+/**
+ * The actions a fresh code confirms, as `/email-otp/request-fresh-code` names them, and the purpose
+ * of each one's code (see the `freshSessionWindow` option).
+ */
+export const FRESH_CODE_ACTIONS = {
+  "delete-account": "delete-account",
+  "change-email": "confirm-email-change",
+} as const satisfies Record<string, FreshCodePurpose>;
+export type FreshCodeAction = keyof typeof FRESH_CODE_ACTIONS;
+
+/** Whether a purpose's code goes to the signed-in account's own address (not to one in the body). */
+export const isFreshCodePurpose = (purpose: string): purpose is FreshCodePurpose =>
+  Object.values(FRESH_CODE_ACTIONS).includes(purpose as FreshCodePurpose);
+
+const freshCodePurpose = (action: unknown) =>
+  typeof action === "string" && Object.hasOwn(FRESH_CODE_ACTIONS, action)
+    ? FRESH_CODE_ACTIONS[action as FreshCodeAction]
+    : undefined;
 
 /** The purposes a code can be sent or checked for, and the optional route that turns each on. */
 const PURPOSE_ROUTE: Record<OtpType, OptionalRoute | undefined> = {
@@ -131,6 +160,8 @@ const PURPOSE_ROUTE: Record<OtpType, OptionalRoute | undefined> = {
   "email-verification": "email-verification",
   "forget-password": "forget-password",
   "change-email": "change-email",
+  "delete-account": undefined,
+  "confirm-email-change": "change-email",
 };
 
 /** A route as served for one request: its entry and the purpose its code has, if any. */
@@ -151,12 +182,13 @@ export function servedRoute(
   if (!route || route.method !== method) return undefined;
   if (route.optional && !enabled.has(route.optional)) return undefined;
   if (!route.purpose) return { ...route, path };
-  const purpose = route.purpose === "from-body" ? body["type"] : route.purpose;
+  const purpose =
+    route.purpose === "from-body" ? body["type"] : route.purpose === "from-action" ? freshCodePurpose(body["action"]) : route.purpose;
   if (!isPurpose(purpose)) return { ...route, path };
   const needed = PURPOSE_ROUTE[purpose];
   if (needed && !enabled.has(needed)) return undefined;
   // change-email codes are sent by their own routes, never by the generic one.
-  if (purpose === "change-email" && route.purpose === "from-body") return undefined;
+  if (route.purpose === "from-body" && (purpose === "change-email" || isFreshCodePurpose(purpose))) return undefined;
   return { ...route, path, codePurpose: purpose };
 }
 

@@ -1,50 +1,19 @@
 /**
- * Fresh codes: deleting the account and changing its email need a session younger than the
- * window, or a code mailed to the account's current address, checked with the same tries and
- * failure budgets as any code, in the request's one transaction.
+ * Actions on an existing account: deleting it and changing its email need a session younger than
+ * the fresh-session window, or a fresh code mailed to the account's current address (checked with
+ * the same tries and failure budgets as any code, in the request's one transaction); resetting a
+ * password never creates one.
  */
-import type { HookEndpointContext } from "@better-auth/core";
-import type { AuthContext } from "@better-auth/core";
-import { APIError, createAuthEndpoint, createAuthMiddleware, getSessionFromCtx, sessionMiddleware } from "better-auth/api";
-import { bearer } from "better-auth/plugins/bearer";
+import type { AuthContext, HookEndpointContext } from "@better-auth/core";
+import { createAuthEndpoint, createAuthMiddleware, sessionMiddleware } from "better-auth/api";
+import { APIError } from "better-auth/api";
 import * as z from "zod";
-import type { FreshCodePurpose } from "../mail/sender.js";
-import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import { asRecord, type SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import type { LimitSubject } from "./limits.js";
-import type { OtpStore } from "./otp-storage.js";
-import type { PluginContext } from "./plugin-context.js";
-import { codeIdentifier, latestCode, triesOf } from "./stored-code.js";
-
-const bearerHook = bearer().hooks.before[0]!;
-
-/**
- * The session of the request a before hook runs for, as its route will see it. Better Auth hands
- * every before hook the request's own headers, so a session sent as a bearer token (the convex
- * plugin's) or in the cross-domain `Better-Auth-Cookie` header is not there yet: they are turned
- * into the cookie here the way those plugins do it.
- */
-export async function requestSession(ctx: HookEndpointContext) {
-  const plugins = ctx.context.options.plugins ?? [];
-  let headers = new Headers(ctx.headers ?? ctx.request?.headers);
-  const crossDomainCookie = headers.get("better-auth-cookie");
-  if (crossDomainCookie && !headers.get("authorization") && plugins.some((plugin) => plugin.id === "cross-domain")) {
-    headers.append("cookie", crossDomainCookie);
-  }
-  if (headers.get("authorization") && plugins.some((plugin) => plugin.id === "bearer" || plugin.id === "convex")) {
-    const bearerCtx = { ...ctx, headers, returnHeaders: false } as Parameters<typeof bearerHook.handler>[0];
-    const result = (await bearerHook.handler(bearerCtx)) as { context?: { headers?: Headers } } | undefined;
-    headers = result?.context?.headers ?? headers;
-  }
-  return await getSessionFromCtx({ ...ctx, headers } as Parameters<typeof getSessionFromCtx>[0]);
-}
-
-/** The actions a fresh code confirms, as a request names them, and the purpose of each one's code. */
-export const FRESH_CODE_ACTIONS = {
-  "delete-account": "delete-account",
-  "change-email": "confirm-email-change",
-} as const satisfies Record<string, FreshCodePurpose>;
-export type FreshCodeAction = keyof typeof FRESH_CODE_ACTIONS;
+import { pluginError } from "./answers.js";
+import { codeIdentifier, latestCode, triesOf, type CodeSubject, type OtpStore } from "./codes.js";
+import { requestSession, type PluginContext } from "./request.js";
+import { FRESH_CODE_ACTIONS, type FreshCodeAction } from "./routes.js";
+import type { FreshCodePurpose } from "../mail/sender.js";
 
 /** The routes that need a fresh code, and the purpose of the code each takes in its `otp`. */
 const GUARDED_ROUTES: Readonly<Record<string, FreshCodePurpose>> = {
@@ -52,37 +21,34 @@ const GUARDED_ROUTES: Readonly<Record<string, FreshCodePurpose>> = {
   "/email-otp/request-email-change": "confirm-email-change",
 };
 
-/** Whether a purpose's code goes to the signed-in account's own address (not to one in the body). */
-export const isFreshCodePurpose = (purpose: string): purpose is FreshCodePurpose =>
-  Object.values(FRESH_CODE_ACTIONS).includes(purpose as FreshCodePurpose);
-
-const refusal = (code: "INVALID_OTP" | "OTP_EXPIRED" | "TOO_MANY_ATTEMPTS", extra: Record<string, unknown> = {}) => {
+// Better Auth emailOTP's own codes and messages, so that a client handles every code alike.
+const codeRefusal = (code: "INVALID_OTP" | "OTP_EXPIRED" | "TOO_MANY_ATTEMPTS", details: Record<string, unknown> = {}) => {
   const messages = { INVALID_OTP: "Invalid OTP", OTP_EXPIRED: "OTP expired", TOO_MANY_ATTEMPTS: "Too many attempts" };
-  return new APIError(code === "TOO_MANY_ATTEMPTS" ? "FORBIDDEN" : "BAD_REQUEST", { code, message: messages[code], ...extra });
+  return new APIError(code === "TOO_MANY_ATTEMPTS" ? "FORBIDDEN" : "BAD_REQUEST", { code, message: messages[code], ...details });
 };
 
 /**
  * The fresh-code rules of one plugin instance: the route that mails a code to the current address,
  * and the hook that guards `/delete-user` and `/email-otp/request-email-change`.
  */
-export function freshCode<Fields extends SignUpFieldsSchema>(plugin: PluginContext<Fields>, store: OtpStore) {
+export function accountActions<Fields extends SignUpFieldsSchema>(plugin: PluginContext<Fields>, store: OtpStore) {
   const { allowedAttempts, expiresIn, freshSessionWindow } = plugin.options;
 
   /**
-   * Checks a fresh code for the signed-in account, like emailOTP checks its codes: one failure
-   * charged before a live code is compared, a wrong one counted on the code (`triesLeft` in the
-   * answer, which commits), a right one used up and forgiven. Throws the refusal.
+   * Checks a fresh code as emailOTP checks its codes: one failure charged before a live code is
+   * compared, a wrong one counted on the code (the answer, with `triesLeft`, commits), a right one
+   * used up and forgiven. Throws the refusal.
    */
-  async function check(ctx: HookEndpointContext, subject: LimitSubject & { identifier: string }, otp: unknown) {
+  async function check(ctx: HookEndpointContext, subject: CodeSubject, otp: unknown) {
     const { adapter, internalAdapter } = ctx.context as unknown as Pick<AuthContext, "adapter" | "internalAdapter">;
     const limits = plugin.limits();
     const code = await latestCode(adapter, subject.identifier);
-    if (!code || typeof otp !== "string") throw refusal("INVALID_OTP");
+    if (!code || typeof otp !== "string") throw codeRefusal("INVALID_OTP");
     const tries = triesOf(code.value);
     if (new Date(code.expiresAt) < new Date() || tries >= allowedAttempts) {
       await internalAdapter.deleteVerificationByIdentifier(subject.identifier);
       await limits.liftWait(subject);
-      throw refusal(tries >= allowedAttempts ? "TOO_MANY_ATTEMPTS" : "OTP_EXPIRED");
+      throw codeRefusal(tries >= allowedAttempts ? "TOO_MANY_ATTEMPTS" : "OTP_EXPIRED");
     }
     const spent = await limits.chargeFailure(subject);
     if (spent) throw spent;
@@ -91,13 +57,17 @@ export function freshCode<Fields extends SignUpFieldsSchema>(plugin: PluginConte
       await internalAdapter.updateVerificationByIdentifier(subject.identifier, { value: `${stored}:${tries + 1}` });
       const triesLeft = Math.max(0, allowedAttempts - tries - 1);
       if (triesLeft === 0) await limits.liftWait(subject);
-      throw refusal("INVALID_OTP", { triesLeft });
+      throw codeRefusal("INVALID_OTP", { triesLeft });
     }
     await internalAdapter.deleteVerificationByIdentifier(subject.identifier);
     await limits.forgiveFailures(subject);
     await limits.liftWait(subject);
   }
 
+  /**
+   * Before `/delete-user` and `/email-otp/request-email-change`: a session younger than the window
+   * goes on; an older one needs its `otp`, else 403 `FRESH_CODE_REQUIRED` and nothing is done.
+   */
   const guard = createAuthMiddleware(async (ctx) => {
     const purpose = GUARDED_ROUTES[ctx.path ?? ""]!;
     const session = await requestSession(ctx);
@@ -107,7 +77,7 @@ export function freshCode<Fields extends SignUpFieldsSchema>(plugin: PluginConte
     if (otp === undefined) {
       const age = Date.now() - new Date(session.session.createdAt).getTime();
       if (freshSessionWindow > 0 && age < freshSessionWindow * 1000) return;
-      throw APIError.from(ERROR_STATUS.FRESH_CODE_REQUIRED, OTP_ONBOARDING_ERROR_CODES.FRESH_CODE_REQUIRED);
+      throw pluginError("FRESH_CODE_REQUIRED");
     }
     const email = session.user.email.toLowerCase();
     const ip = plugin.state()?.ip ?? null;
@@ -117,9 +87,9 @@ export function freshCode<Fields extends SignUpFieldsSchema>(plugin: PluginConte
   });
 
   /**
-   * POST `/email-otp/request-fresh-code`: mails a code for `action` to the signed-in account's
-   * current address. The send limits, the wait and the earlier code's deletion are the send
-   * hooks' (as for every code); the mail leaves once the request's transaction has committed.
+   * POST `/email-otp/request-fresh-code`: mails a code for `action` (`delete-account` or
+   * `change-email`) to the signed-in account's current address. The send hooks keep its limits
+   * and delete its earlier code, as for every code; the mail leaves once the request has committed.
    */
   const requestFreshCode = createAuthEndpoint(
     "/email-otp/request-fresh-code",
@@ -158,6 +128,6 @@ export function freshCode<Fields extends SignUpFieldsSchema>(plugin: PluginConte
  */
 export async function passwordlessResetRule(account: { providerId?: string }, context?: { path?: string } | null) {
   if (account.providerId === "credential" && context?.path === "/email-otp/reset-password") {
-    throw APIError.from(ERROR_STATUS.NO_PASSWORD_SIGN_IN, OTP_ONBOARDING_ERROR_CODES.NO_PASSWORD_SIGN_IN);
+    throw pluginError("NO_PASSWORD_SIGN_IN");
   }
 }
