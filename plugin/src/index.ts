@@ -4,7 +4,7 @@
  */
 export { otpOnboarding, type UserFieldsOf } from "./server/plugin.js";
 export type { Budget, ConvexCtx, OtpLimits, OtpOnboardingOptions } from "./server/options.js";
-export { OPTIONAL_ROUTES, type OptionalRoute } from "./server/routes.js";
+export { FRESH_CODE_ACTIONS, OPTIONAL_ROUTES, type FreshCodeAction, type OptionalRoute } from "./server/routes.js";
 export { keyedOtpHash, type OtpStorage } from "./server/codes.js";
 
 export { devMailbox, readDevMailbox, type DevMailboxOptions } from "./mail/dev-mailbox.js";
@@ -19,6 +19,7 @@ export {
   mailRefused,
   maskEmail,
   type CapturedMail,
+  type FreshCodePurpose,
   type OtpMail,
   type OtpSender,
   type OtpType,
