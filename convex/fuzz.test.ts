@@ -59,6 +59,7 @@ const SIGN_IN = "/sign-in/email-otp";
 const UPDATE_USER = "/update-user";
 const SIGN_OUT = "/sign-out";
 const DELETE_USER = "/delete-user";
+const FRESH_CODE = "/email-otp/request-fresh-code";
 const LONG = { timeout: 180_000 };
 
 /** Runs of each property (some send several requests a run; the kit's set-up requests are not counted). */
@@ -160,7 +161,9 @@ const SERVED: Record<string, { method: "GET" | "POST"; keys: string[] }> = {
   [SIGN_IN]: { method: "POST", keys: ["email", "otp", ...SIGN_UP_FIELDS] },
   [UPDATE_USER]: { method: "POST", keys: ["name", ...SIGN_UP_FIELDS] },
   [SIGN_OUT]: { method: "POST", keys: [] },
-  [DELETE_USER]: { method: "POST", keys: ["callbackURL"] },
+  // `otp`: the fresh code an older session deletes with.
+  [DELETE_USER]: { method: "POST", keys: ["callbackURL", "otp"] },
+  [FRESH_CODE]: { method: "POST", keys: ["action"] },
   "/get-session": { method: "GET", keys: [] },
   "/convex/token": { method: "GET", keys: [] },
   "/convex/jwks": { method: "GET", keys: [] },
@@ -220,6 +223,8 @@ function gateAnswer({ method = "POST", path, body: raw, headers = {} }: FuzzRequ
   if (!route || route.method !== method) return NOT_FOUND;
   const type = body["type"];
   if (served === SEND && typeof type === "string" && PURPOSES.includes(type) && type !== "sign-in") return NOT_FOUND;
+  // A fresh code for an email change needs the change-email route, which is off here.
+  if (served === FRESH_CODE && body["action"] === "change-email") return NOT_FOUND;
   const unknown = Object.keys(body).filter((key) => !route.keys.includes(key));
   if (unknown.length > 0) return { status: 400, code: "UNKNOWN_FIELD", fields: unknown };
   return undefined;

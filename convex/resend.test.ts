@@ -67,15 +67,20 @@ describe("codes sent through Resend", () => {
     expect(JSON.stringify(codes)).not.toContain(otp);
   });
 
-  it("writes a mail a person can trust: validity, app name, what to do if unasked, no links", async () => {
+  it("writes a mail a person can trust: validity, app name, what to do if unasked, one link to the app only", async () => {
     const { auth } = withResend();
     await auth.sendOtp("ann@example.com");
     const { text, html } = resend.received[0].body;
+    const otp = codeIn(resend.received[0]);
+    // The one link opens the app (SITE_URL), with the address and code in its fragment only.
+    const link = `http://localhost:3000/code#email=ann%40example.com&otp=${otp}&type=sign-in`;
     for (const body of [text, html]) {
       expect(body).toContain("valid for 5 minutes");
       expect(body).toContain("OTP Onboarding");
       expect(body).toContain("If you did not ask for this code, ignore this email");
-      expect(body).not.toMatch(/https?:|<a\s|<img\s/i);
+      expect(body).not.toMatch(/<img\s/i);
+      const links = body.replaceAll("&#38;", "&").match(/https?:[^\s"<]+/g);
+      expect(new Set(links)).toEqual(new Set([link]));
     }
   });
 

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { authClient } from "../auth-client";
 import { codeErrorMessage, codes, type AuthError } from "../auth-errors";
+import { CodeField } from "../components/CodeField";
 import { Field } from "../components/Field";
 import { mailLinkFor } from "../mail-link";
 
@@ -19,6 +20,16 @@ export function AccountActions({ email }: { email: string }) {
       <ChangeEmail email={email} />
       <DeleteAccount email={email} />
     </section>
+  );
+}
+
+/** What the server said when it refused a step that sends no code. */
+function Refusal({ error, otherwise }: { error: AuthError | undefined; otherwise: string }) {
+  if (!error) return null;
+  return (
+    <p className="alert" role="alert" data-error-code={error.code}>
+      {error.message ?? otherwise}
+    </p>
   );
 }
 
@@ -52,17 +63,7 @@ function CodeStep(props: {
         We sent a 6-digit code to <strong>{props.sentTo}</strong>.
       </p>
       {props.children}
-      <Field
-        label="Code"
-        name="otp"
-        className="otp"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        maxLength={6}
-        value={otp}
-        onChange={(event) => setOtp(event.target.value.replace(/\D/g, ""))}
-        autoFocus
-      />
+      <CodeField value={otp} onChange={setOtp} />
       {props.error ? (
         <p className="alert" role="alert" data-error-code={props.error.code}>
           {codeErrorMessage(props.error)}
@@ -146,11 +147,7 @@ function ChangeEmail({ email }: { email: string }) {
           }}
         >
           <Field label="New email" name="newEmail" type="email" value={newEmail} onChange={(event) => setNewEmail(event.target.value)} />
-          {step.error ? (
-            <p className="alert" role="alert" data-error-code={step.error.code}>
-              {step.error.message ?? "Could not change the email."}
-            </p>
-          ) : null}
+          <Refusal error={step.error} otherwise="Could not change the email." />
           <div className="row">
             <button type="submit" disabled={busy}>
               {busy ? "Sending…" : "Send a code to the new address"}
@@ -238,11 +235,7 @@ function DeleteAccount({ email }: { email: string }) {
   return (
     <div role="alertdialog" aria-label="Delete account">
       <p className="lead">Delete your account and profile? This cannot be undone.</p>
-      {step.error ? (
-        <p className="alert" role="alert" data-error-code={step.error.code}>
-          {step.error.message ?? "Could not delete the account."}
-        </p>
-      ) : null}
+      <Refusal error={step.error} otherwise="Could not delete the account." />
       <div className="row">
         <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
           {busy ? "Deleting…" : "Delete for good"}

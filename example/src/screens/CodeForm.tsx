@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { authClient } from "../auth-client";
 import { codeErrorMessage, codes, needsNewCode, WAIT_NOTICE, type AuthError } from "../auth-errors";
-import { Field } from "../components/Field";
+import { CodeField } from "../components/CodeField";
 import { SendCodeButton } from "../components/SendCodeButton";
 import { isLocalRuntime } from "../config";
 import { existingAccountNotice } from "../existing-account";
@@ -108,17 +108,7 @@ export function CodeForm({ pending, initialOtp, onBack, onNoAccount, onFieldErro
           </>
         ) : null}
       </p>
-      <Field
-        label="Code"
-        name="otp"
-        className="otp"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        maxLength={6}
-        value={otp}
-        onChange={(event) => setOtp(event.target.value.replace(/\D/g, ""))}
-        autoFocus
-      />
+      <CodeField value={otp} onChange={setOtp} />
       {error ? (
         <p className="alert" role="alert" data-error-code={error.code} data-tries-left={error.triesLeft}>
           {codeErrorMessage(error)}
