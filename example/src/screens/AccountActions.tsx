@@ -38,7 +38,7 @@ const failureOf = (result: Call) => (result.error ? (result.error as AuthError) 
 
 /** Asks for the code that confirms `action` at the current address. */
 const requestFreshCode = async (action: "delete-account" | "change-email") =>
-  failureOf(await authClient.$fetch("/email-otp/request-fresh-code", { method: "POST", body: { action } }));
+  failureOf(await authClient.emailOtp.requestFreshCode({ action }));
 
 /** One code step: where the code went, the field, what went wrong, and the button that confirms. */
 function CodeStep(props: {

@@ -223,7 +223,8 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
       signInEmailOTP: emailOtp.endpoints.signInEmailOTP as unknown as ReturnType<typeof typedSignInEndpoint<Fields>>,
     },
     hooks: {
-      // The gate first (closed routes answer 404), then what a send spends, then what a check charges.
+      // The gate first (closed routes answer 404), then the fresh-code guard of deleting the account
+      // and changing its email, then what a send spends, then what a check charges.
       before: [routeGate(plugin), actions.before, sends.before, failures.before],
       // An unmailed send keeps a stand-in code, a right code forgives, refused sign-up fields roll
       // back, and every error leaves with a code.
