@@ -4,7 +4,7 @@
  * origin refused, and the account actions that need a fresh code.
  */
 import type { Page } from "playwright-core";
-import { expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { enterCode, fillSignUp, signUpToCodeScreen, uniqueUsername } from "./test/app-pages";
 import { latestCode, mailbox, uniqueEmail } from "./test/auth-over-http";
 import { describeInChromium } from "./test/browser-suite";
@@ -23,6 +23,35 @@ async function openAt(browser: () => import("playwright-core").Browser, url: str
   await page.getByRole("heading", { name: "Create your account" }).waitFor();
   return page;
 }
+
+describe("the local runtime's auth routes, from the second origin and an untrusted one", () => {
+  const preflight = (origin: string) =>
+    fetch(`${base}/api/auth/sign-in/email-otp`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,better-auth-cookie" },
+    });
+
+  it("answers the trusted second origin's preflight, and refuses an untrusted one's", async () => {
+    const allowed = await preflight(appUrl);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(appUrl);
+    expect(allowed.headers.get("access-control-allow-credentials")).toBe("true");
+    const refused = await preflight(untrusted);
+    expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([403, "INVALID_ORIGIN"]);
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("refuses a code request from an untrusted origin, and mails nothing", async () => {
+    const email = uniqueEmail("eve");
+    const response = await fetch(`${base}/api/auth/email-otp/send-verification-otp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: untrusted },
+      body: JSON.stringify({ email, type: "sign-in" }),
+    });
+    expect(response.status).toBe(403);
+    expect(await mailsTo(email)).toEqual([]);
+  });
+});
 
 describeInChromium("the example app on a second origin", (browser) => {
   it("signs up and edits its profile through the cross-domain setup", async () => {
