@@ -104,13 +104,14 @@ export function accountActions<Fields extends SignUpFieldsSchema>(plugin: Plugin
       const email = ctx.context.session.user.email.toLowerCase();
       const type = FRESH_CODE_ACTIONS[ctx.body.action];
       const identifier = codeIdentifier(type, email);
+      const code = await store.atRest(state.otp);
       await ctx.context.internalAdapter.createVerificationValue({
         identifier,
-        value: `${await store.atRest(state.otp)}:0`,
+        value: `${code}:0`,
         expiresAt: new Date(Date.now() + expiresIn * 1000),
       });
-      state.mail = { to: email, type, identifier };
-      await plugin.scheduleCodeCleanup(identifier);
+      const cleanup = await plugin.scheduleCodeCleanup(identifier);
+      state.mail = { to: email, type, identifier, code, ...(cleanup ? { cleanup } : {}) };
       return ctx.json({ success: true });
     },
   );
