@@ -35,9 +35,9 @@ export function accountActions<Fields extends SignUpFieldsSchema>(plugin: Plugin
   const { allowedAttempts, expiresIn, freshSessionWindow } = plugin.options;
 
   /**
-   * Checks a fresh code as emailOTP checks its codes: one failure charged before a live code is
-   * compared, a wrong one counted on the code (the answer, with `triesLeft`, commits), a right one
-   * used up and forgiven. Throws the refusal.
+   * Checks a fresh code as emailOTP checks its codes: the failure budgets read before a live code is
+   * compared, a wrong one charged and counted on the code (the answer, with `triesLeft`, commits), a
+   * right one used up and earlier failures forgiven. Throws the refusal.
    */
   async function check(ctx: HookEndpointContext, subject: CodeSubject, otp: unknown) {
     const { adapter, internalAdapter } = ctx.context as unknown as Pick<AuthContext, "adapter" | "internalAdapter">;
@@ -50,17 +50,18 @@ export function accountActions<Fields extends SignUpFieldsSchema>(plugin: Plugin
       await limits.liftWait(subject);
       throw codeRefusal(tries >= allowedAttempts ? "TOO_MANY_ATTEMPTS" : "OTP_EXPIRED");
     }
-    const spent = await limits.chargeFailure(subject);
-    if (spent) throw spent;
+    const failures = await limits.checkFailures(subject);
+    if (failures.refusal) throw failures.refusal;
     const stored = code.value.slice(0, code.value.lastIndexOf(":"));
     if (!(await store.matches(stored, otp))) {
+      await limits.chargeFailure(subject);
       await internalAdapter.updateVerificationByIdentifier(subject.identifier, { value: `${stored}:${tries + 1}` });
       const triesLeft = Math.max(0, allowedAttempts - tries - 1);
       if (triesLeft === 0) await limits.liftWait(subject);
       throw codeRefusal("INVALID_OTP", { triesLeft });
     }
     await internalAdapter.deleteVerificationByIdentifier(subject.identifier);
-    await limits.forgiveFailures(subject);
+    await limits.forgiveFailures(failures);
     await limits.liftWait(subject);
   }
 
