@@ -22,6 +22,9 @@ export const OTP_ONBOARDING_ERROR_CODES = defineErrorCodes({
   INVALID_BODY: "The request body is not a JSON object of the expected depth",
   NOT_FOUND: "Not found",
   INTERNAL_ERROR: "Something went wrong, please try again",
+  // The sign-up policy: an invite code's own validity is the one thing answered directly.
+  INVITE_INVALID: "This invite code is not valid",
+  SIGN_UP_CLOSED: "New accounts cannot be created for this address",
 });
 
 export type OtpOnboardingErrorCode = keyof typeof OTP_ONBOARDING_ERROR_CODES;
@@ -46,6 +49,10 @@ export const ERROR_STATUS = {
   INVALID_BODY: "BAD_REQUEST",
   NOT_FOUND: "NOT_FOUND",
   INTERNAL_ERROR: "INTERNAL_SERVER_ERROR",
+  // Unknown, used up, revoked, expired, or bound to another address: all alike.
+  INVITE_INVALID: "BAD_REQUEST",
+  // Answered only where it reveals nothing (after a right code); elsewhere the mail says it.
+  SIGN_UP_CLOSED: "FORBIDDEN",
 } as const satisfies Record<OtpOnboardingErrorCode, string>;
 
 /** The status for any error code, the plugin's or a consumer's. */
