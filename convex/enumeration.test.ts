@@ -110,7 +110,8 @@ const MODES = ["open", "allowlist", "invite", "waitlist"] as const;
 
 /** Status, body and headers of an answer, with the `date` header left out (it is the clock's). */
 async function wholeAnswer(response: Response) {
-  const headers = [...response.headers.entries()].filter(([name]) => name !== "date");
+  const headers: [string, string][] = [];
+  response.headers.forEach((value, name) => void (name !== "date" && headers.push([name, value])));
   return { status: response.status, body: await json(response), headers };
 }
 
