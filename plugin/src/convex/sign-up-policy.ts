@@ -9,7 +9,6 @@
  * installed component can have it, and every read would be a nested call through the adapter.)
  */
 import {
-  defineSchema,
   defineTable,
   internalActionGeneric,
   type DataModelFromSchemaDefinition,
@@ -17,6 +16,7 @@ import {
   type FunctionReference,
   type GenericMutationCtx,
   type GenericQueryCtx,
+  type SchemaDefinition,
 } from "convex/server";
 import { v, type GenericId, type Infer, type Value } from "convex/values";
 import { deliverNotice } from "../mail/capture.js";
@@ -80,8 +80,7 @@ export const signUpPolicyTables = {
 };
 
 // The tables' own types, as the app's generated data model would have them.
-const policySchema = defineSchema(signUpPolicyTables);
-type PolicyDataModel = DataModelFromSchemaDefinition<typeof policySchema>;
+type PolicyDataModel = DataModelFromSchemaDefinition<SchemaDefinition<typeof signUpPolicyTables, true>>;
 export type InviteDoc = DocumentByName<PolicyDataModel, "invites">;
 
 // The tables come from `signUpPolicyTables`; read and write them through their own types.
