@@ -6,6 +6,7 @@
 import { insideTransaction } from "convex-otp-onboarding/test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api, internal } from "./_generated/api";
+import { signUpPolicy } from "./auth";
 import { json, setup } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";
@@ -344,6 +345,16 @@ describe("invites, as the app makes them", { timeout: 60_000 }, () => {
     expect(await stranger.as.mutation(api.invites.revoke, { inviteId })).toBe(false);
     expect(await stranger.as.query(api.invites.mine, {})).toEqual([]);
     expect(await inviter.as.mutation(api.invites.revoke, { inviteId })).toBe(true);
+  });
+
+  it("reads the environment strictly: an unknown mode or a review account without its code stops the deploy", () => {
+    expect(() => signUpPolicy({ OTP_SIGN_UP: "closed" })).toThrow(/OTP_SIGN_UP: unknown mode "closed"/);
+    expect(() => signUpPolicy({ OTP_REVIEW_ACCOUNTS: "review@example.com" })).toThrow(/OTP_REVIEW_ACCOUNTS/);
+    expect(signUpPolicy({ OTP_SIGN_UP: " waitlist ", OTP_SIGN_UP_ALLOW: " a@acme.test, ,@b.test ", OTP_REVIEW_ACCOUNTS: "r@x.test:123456" })).toMatchObject({
+      mode: "waitlist",
+      allow: ["a@acme.test", "@b.test"],
+      reviewAccounts: [{ email: "r@x.test", code: "123456" }],
+    });
   });
 
   it("says the mode to the sign-up form", async () => {
