@@ -122,7 +122,6 @@ export async function inviteCodeFor(secret: string, inviteId: string): Promise<s
 /** The form an invite code is kept in: its keyed hash, as codes are (the code normalised first). */
 export const inviteCodeHash = (secret: string, normalizedCode: string) => keyedOtpHash(secret, `invite:${normalizedCode}`);
 
-
 /** The invite code a request carries, or `undefined` (an empty field is no invite). */
 function inviteOf(body: Record<string, unknown>): string | undefined {
   const code = body[INVITE_FIELD];
