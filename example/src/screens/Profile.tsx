@@ -215,7 +215,7 @@ function InviteSomeone() {
         <ul className="small muted" data-testid="my-invites">
           {invites.map((item) => (
             <li key={item.inviteId} data-state={item.state}>
-              {when(item.createdAt)}: {item.state}, {item.used} of {item.uses} used
+              <span className="nowrap">{day(item.createdAt)}</span>: {item.state}, {item.used} of {item.uses} used
               {item.state === "active" ? (
                 <>
                   {" "}
