@@ -1,8 +1,8 @@
 import { createClient, type AuthFunctions, type GenericCtx } from "@convex-dev/better-auth";
 import { convex, crossDomain } from "@convex-dev/better-auth/plugins";
 import { betterAuth, type BetterAuthOptions } from "better-auth/minimal";
-import { OPTIONAL_ROUTES, otpOnboarding, type OptionalRoute } from "convex-otp-onboarding";
-import { authRequestMutation } from "convex-otp-onboarding/convex";
+import { OPTIONAL_ROUTES, otpOnboarding, type OptionalRoute, type SignUpPolicy } from "convex-otp-onboarding";
+import { authRequestMutation, signUpMailAction } from "convex-otp-onboarding/convex";
 import { components, internal } from "./_generated/api";
 import type { DataModel } from "./_generated/dataModel";
 import authConfig from "./auth.config";
@@ -70,6 +70,32 @@ function trustedOrigins(siteUrl = "", extra = ""): string[] {
   return [siteUrl, ...commaList(extra)].filter(Boolean);
 }
 
+const SIGN_UP_MODES = ["open", "allowlist", "invite", "waitlist"] as const;
+
+/**
+ * Who may sign up, from the environment, so that each mode can be shown without a code change:
+ * `OTP_SIGN_UP` (`open`, the default, `allowlist`, `invite` or `waitlist`), `OTP_SIGN_UP_ALLOW`
+ * (addresses and `@domains`) and `OTP_REVIEW_ACCOUNTS` (`address:code`, comma-separated). A value
+ * that cannot be read stops the deploy.
+ */
+export function signUpPolicy(env: Record<string, string | undefined>): SignUpPolicy {
+  const mode = env.OTP_SIGN_UP?.trim() || "open";
+  if (!(SIGN_UP_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`OTP_SIGN_UP: unknown mode "${mode}" (known: ${SIGN_UP_MODES.join(", ")})`);
+  }
+  const reviewAccounts = commaList(env.OTP_REVIEW_ACCOUNTS).map((pair) => {
+    const colon = pair.lastIndexOf(":");
+    if (colon < 1) throw new Error("OTP_REVIEW_ACCOUNTS: write each account as address:code");
+    return { email: pair.slice(0, colon), code: pair.slice(colon + 1) };
+  });
+  return {
+    mode: mode as SignUpPolicy["mode"],
+    allow: commaList(env.OTP_SIGN_UP_ALLOW),
+    reviewAccounts,
+    ...(env.SITE_URL ? { inviteUrl: env.SITE_URL } : {}),
+  };
+}
+
 /** Better Auth's options; also read without a ctx by the component to derive its tables. */
 export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
   ({
@@ -90,6 +116,7 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
         rateLimiter: components.rateLimiter,
         appName: "OTP Onboarding",
         routes: optionalRoutes(process.env.OTP_OPTIONAL_ROUTES),
+        signUp: signUpPolicy(process.env),
       }),
     ],
   }) satisfies BetterAuthOptions;
@@ -99,3 +126,6 @@ export const createAuth = (ctx: GenericCtx<DataModel>) => betterAuth(createAuthO
 
 /** Every auth request's database work, in one transaction: served by the routes of ./http.ts. */
 export const authRequest = authRequestMutation(createAuth);
+
+/** Mails an approved waitlist entry its invite (scheduled by `waitlist:approve`). */
+export const signUpMail = signUpMailAction(createAuth);

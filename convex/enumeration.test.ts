@@ -105,3 +105,61 @@ describe("no answer tells whether an email is registered", () => {
     );
   });
 });
+
+const MODES = ["open", "allowlist", "invite", "waitlist"] as const;
+
+/** Status, body and headers of an answer, with the `date` header left out (it is the clock's). */
+async function wholeAnswer(response: Response) {
+  const headers: [string, string][] = [];
+  response.headers.forEach((value, name) => void (name !== "date" && headers.push([name, value])));
+  return { status: response.status, body: await json(response), headers };
+}
+
+/**
+ * A backend under the sign-up policy `mode` where `REGISTERED` has an account that the policy
+ * would no longer admit (it was on the allowlist when it signed up), and `UNKNOWN` has none.
+ */
+async function underPolicy(mode: (typeof MODES)[number]) {
+  vi.stubEnv("OTP_SIGN_UP", mode);
+  vi.stubEnv("OTP_SIGN_UP_ALLOW", REGISTERED);
+  const backend = setup();
+  await backend.auth.signUp({ email: REGISTERED, username: "ann" });
+  vi.stubEnv("OTP_SIGN_UP_ALLOW", "");
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(Date.now() + 3_601_000);
+  return backend;
+}
+
+describe.each(MODES)("no answer tells whether an email is registered, in %s mode", (mode) => {
+  afterEach(() => void vi.unstubAllEnvs());
+
+  it("answers sign-up code requests, wrong invites and wrong codes alike: status, body and headers", { timeout: 60_000 }, async () => {
+    const { auth } = await underPolicy(mode);
+    const answers: Record<string, unknown[]> = { [REGISTERED]: [], [UNKNOWN]: [] };
+    for (const email of [REGISTERED, UNKNOWN]) {
+      answers[email]!.push(await wholeAnswer(await auth.sendOtp(email, { username: "someone" })));
+      answers[email]!.push(await wholeAnswer(await auth.sendOtp(email, { username: "someone", invite: "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ" })));
+      answers[email]!.push(await wholeAnswer(await auth.post(SIGN_IN, { email, otp: "not-it", username: "someone" })));
+    }
+    expect(answers[UNKNOWN]).toEqual(answers[REGISTERED]);
+    expect((answers[REGISTERED]![0] as { status: number }).status).toBe(200);
+    // What differs goes by mail only: a code to the registered address, a notice (closed modes) to the other.
+    expect(auth.outbox.filter((mail) => mail.to === REGISTERED)).toHaveLength(2);
+    const toUnknown = [...auth.outbox, ...auth.notices].filter((mail) => mail.to === UNKNOWN);
+    expect(toUnknown).toHaveLength(1);
+  });
+});
+
+describe("no answer tells whether an email is registered, by its time, under a waitlist", () => {
+  afterEach(() => void vi.unstubAllEnvs());
+
+  it("answers a sign-up code request alike in time when the unknown address is put on the waitlist", { timeout: 120_000 }, async () => {
+    const { auth } = await underPolicy("waitlist");
+    const latency = () => new Promise<void>((resolve) => setTimeout(resolve, MAIL_LATENCY_MS));
+    captureMail(latency, latency);
+    await expectSameAnswersAndTiming(
+      () => timeBoth(async () => {}, (email) => auth.sendOtp(email, { username: "someone" })),
+      [200, { success: true }],
+    );
+  });
+});

@@ -347,6 +347,22 @@ export const usernameLike = fc.oneof(
   { weight: 1, arbitrary: junk },
 );
 
+/** Invite codes as typed: well-formed guesses in any spelling, hiding characters, too long, or junk. */
+export const inviteLike = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{20}$/), fc.constantFrom("-", " ", ""), fc.boolean())
+      .map(([code, separator, lower]) => {
+        const spelled = code.match(/.{5}/g)!.join(separator);
+        return lower ? spelled.toLowerCase() : spelled;
+      }),
+  },
+  { weight: 1, arbitrary: textWithHiddenCharacters },
+  { weight: 1, arbitrary: longString },
+  { weight: 1, arbitrary: junk },
+);
+
 /** Display names: ordinary, hiding characters, showing nothing, or too long. */
 export const nameLike = fc.oneof(
   { weight: 2, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 50 }) },

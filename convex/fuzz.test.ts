@@ -16,7 +16,8 @@
  * - this file whole under FUZZ_SEED=1, 2, 3, 42 and 333636593: green.
  */
 import fc from "fast-check";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { api } from "./_generated/api";
 import { emailSchema } from "convex-otp-onboarding";
 import {
   aliasRecipe,
@@ -32,6 +33,7 @@ import {
   fieldValue,
   foreignBody,
   headerJunk,
+  inviteLike,
   junk,
   longString,
   nameLike,
@@ -79,6 +81,7 @@ const RUNS = {
   deleteUser: 100,
   aliases: 60,
   validSignUps: 25,
+  inviteOnly: 60,
 };
 const MIN_REQUESTS = 5_000;
 
@@ -99,6 +102,7 @@ let property = "";
 beforeEach(({ task }) => {
   property = task.name;
 });
+afterEach(() => void vi.unstubAllEnvs());
 function countRequests(count: number) {
   requestsSent += count;
   sentBy.set(property, (sentBy.get(property) ?? 0) + count);
@@ -366,6 +370,7 @@ describe("fuzzed requests", () => {
             type: fieldValue(purposeLike),
             username: fieldValue(usernameLike),
             name: fieldValue(nameLike),
+            invite: fieldValue(inviteLike),
           }),
         },
         { weight: 1, arbitrary: codeRequest(known) },
@@ -415,6 +420,7 @@ describe("fuzzed requests", () => {
             otp: fieldValue(fc.oneof(sixDigits, junk)),
             username: fieldValue(usernameLike),
             name: fieldValue(nameLike),
+            invite: fieldValue(inviteLike),
           }),
         },
         { weight: 1, arbitrary: codeGuess(pool) },
@@ -892,6 +898,52 @@ describe("fuzzed requests", () => {
         }),
         { numRuns: RUNS.validSignUps },
       );
+    },
+  );
+
+  it(
+    `invite-only sign-ups: ${RUNS.inviteOnly} generated requests with invites right, respelled and wrong; a user only with a usable invite, a code mailed only to the admitted`,
+    LONG,
+    async () => {
+      vi.stubEnv("OTP_SIGN_UP", "invite");
+      vi.stubEnv("OTP_SIGN_UP_ALLOW", "owner@acme.test");
+      const fixture = setup();
+      const { t, auth } = fixture;
+      const owner = await auth.signUp({ email: "owner@acme.test", username: "owner" });
+      const { code } = await owner.as.mutation(api.invites.create, { uses: 1000 });
+      const respelled = fc
+        .tuple(fc.constantFrom("-", " ", ""), fc.boolean())
+        .map(([separator, lower]) => {
+          const spelled = code.replace(/-/g, separator);
+          return lower ? spelled.toLowerCase() : spelled;
+        });
+      let people = 0;
+      const body = fc
+        .record({ invite: fc.oneof(respelled, inviteLike), username: fc.stringMatching(/^[a-z][a-z0-9_]{2,12}$/) })
+        .map(({ invite, username }) => ({ email: `person${++people}@example.com`, invite, username }));
+      await fc.assert(
+        fc.asyncProperty(body, async ({ email, invite, username }) => {
+          const usable = typeof invite === "string" && invite.replace(/[\s-]/g, "").toUpperCase() === code.replace(/-/g, "");
+          const { answer } = await sendChecked(t, { path: SEND, body: JSON.stringify({ email, type: "sign-in", username, invite }) });
+          const mailed = auth.outbox.some((mail) => mail.to === email);
+          const noticed = auth.notices.some((notice) => notice.to === email);
+          // A blank invite is no invite: the address is not admitted, and its mail says so.
+          const blank = typeof invite === "string" && /^ *$/.test(invite);
+          if (usable) expect([answer.status, mailed]).toEqual([200, true]);
+          else if (blank) expect([answer.status, mailed, noticed]).toEqual([200, false, true]);
+          else expect([answer.status, answer.body.code, mailed]).toEqual([400, expect.stringMatching(/^(INVITE_INVALID|INVALID_SIGNUP_PARAMS|INVALID_BODY)$/), false]);
+          if (!mailed) return;
+          const { answer: signedIn } = await sendChecked(t, {
+            path: SIGN_IN,
+            body: JSON.stringify({ email, otp: auth.lastOtp(email), username: `${username}_${people}`.slice(0, 20), invite }),
+          });
+          expect(signedIn.status).toBe(200);
+        }),
+        { numRuns: RUNS.inviteOnly },
+      );
+      const { users } = await fixture.written();
+      const [invite] = await owner.as.query(api.invites.mine, {});
+      expect(invite.used).toBe(users.length - 1);
     },
   );
 

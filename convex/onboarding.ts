@@ -3,7 +3,7 @@
  * their Better Auth user, and how it follows the user afterwards (changes, deletion, upgrades).
  */
 import type { Infer } from "convex/values";
-import { defineOnboarding, onboardingError } from "convex-otp-onboarding/convex";
+import { defineOnboarding, onboardingError, type OnboardingRun } from "convex-otp-onboarding/convex";
 import { internal } from "./_generated/api";
 import type { DataModel, Doc } from "./_generated/dataModel";
 import type { MutationCtx } from "./_generated/server";
@@ -29,7 +29,18 @@ async function profileOf(ctx: MutationCtx, user: AuthUser) {
 const displayNameEdited = (profile: Doc<"profiles">, user: AuthUser) =>
   profile.displayNameEdited ?? profile.displayName !== defaultDisplayName(user);
 
-async function createProfile(ctx: MutationCtx, user: AuthUser) {
+/** The username of the user who made the invite, if one admitted this user. */
+async function inviterOf(ctx: MutationCtx, { invite }: OnboardingRun) {
+  const invitedBy = invite?.invitedBy;
+  if (!invitedBy) return undefined;
+  const inviter = await ctx.db
+    .query("profiles")
+    .withIndex("by_userId", (q) => q.eq("userId", invitedBy))
+    .unique();
+  return inviter?.username;
+}
+
+async function createProfile(ctx: MutationCtx, user: AuthUser, run: OnboardingRun) {
   // Profiles keep usernames unique on their own too: a stray row must stop the sign-up, not be shadowed.
   const clash = await ctx.db
     .query("profiles")
@@ -43,6 +54,7 @@ async function createProfile(ctx: MutationCtx, user: AuthUser) {
     displayNameEdited: false,
     role: "member",
     bio: "",
+    ...(await inviterOf(ctx, run).then((invitedBy) => (invitedBy ? { invitedBy } : {}))),
   });
 }
 
@@ -92,4 +104,6 @@ export const onboarding = defineOnboarding<DataModel, AuthUser>({
   upgrade: recordDisplayNameChoice,
   sync: [mirrorUser],
   cleanup: [deleteProfile],
+  // Steps receive the invite a new user signed up with: the profile shows who invited them.
+  invites: true,
 });

@@ -12,6 +12,7 @@ const profileValidator = v.object({
   displayNameEdited: v.optional(v.boolean()),
   role: v.literal("member"),
   bio: v.string(),
+  invitedBy: v.optional(v.string()),
 });
 
 /** The signed-in user's profile, or `null` when signed out. */

@@ -1,10 +1,12 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { onboardingTables } from "convex-otp-onboarding/convex";
+import { onboardingTables, signUpPolicyTables } from "convex-otp-onboarding/convex";
 
 export default defineSchema({
   // The once-marker of each onboarded user (from the plugin).
   ...onboardingTables,
+  // Invites, their redemptions, the waitlist and the allowlist rows of the sign-up policy (from the plugin).
+  ...signUpPolicyTables,
   profiles: defineTable({
     userId: v.string(),
     username: v.string(),
@@ -13,6 +15,8 @@ export default defineSchema({
     displayNameEdited: v.optional(v.boolean()),
     role: v.literal("member"),
     bio: v.string(),
+    // The username of whoever invited this user, if an invite admitted them.
+    invitedBy: v.optional(v.string()),
   })
     .index("by_userId", ["userId"])
     .index("by_username", ["username"]),

@@ -30,6 +30,8 @@ export const username = z
 export const signUpFields = z.object({
   username,
   name: displayName.optional(),
+  /** An invite code, when the sign-up policy asks for one (never stored on the user). */
+  invite: z.string().trim().max(64, { error: "Use at most 64 characters" }).optional(),
 });
 
 /** What the owner may change on their profile. */

@@ -11,6 +11,7 @@
 import type * as auth from "../auth.js";
 import type * as functions from "../functions.js";
 import type * as http from "../http.js";
+import type * as invites from "../invites.js";
 import type * as mailer from "../mailer.js";
 import type * as onboarding from "../onboarding.js";
 import type * as profiles from "../profiles.js";
@@ -28,6 +29,7 @@ declare const fullApi: ApiFromModules<{
   auth: typeof auth;
   functions: typeof functions;
   http: typeof http;
+  invites: typeof invites;
   mailer: typeof mailer;
   onboarding: typeof onboarding;
   profiles: typeof profiles;

@@ -25,6 +25,10 @@ export function codeErrorMessage(error: AuthError): string {
       return "Someone just took that username. Go back and choose another.";
     case codes.ONBOARDING_FAILED.code:
       return "Your account could not be set up. Please try again.";
+    case codes.INVITE_INVALID.code:
+      return "That invite code does not work. Go back and check it.";
+    case codes.SIGN_UP_CLOSED.code:
+      return "New accounts need an invite here. Go back and enter one.";
     case codes.OTP_DELIVERY_FAILED.code:
       return "The code could not be sent. Try again in a moment.";
     default:

@@ -37,5 +37,11 @@ export function fieldErrorsFromServer(error: AuthError): FieldErrors | undefined
   if (error.code === codes.USERNAME_TAKEN.code) {
     return { username: "That username is taken. Try another." };
   }
+  if (error.code === codes.INVITE_INVALID.code) {
+    return { invite: "This invite code does not work: it may be mistyped, used up, expired, or for another address." };
+  }
+  if (error.code === codes.SIGN_UP_CLOSED.code) {
+    return { invite: "New accounts need an invite here. Enter the code someone sent you." };
+  }
   return error.issues?.length ? fieldErrorsOf(error.issues) : undefined;
 }

@@ -17,6 +17,7 @@ export {
   type OnboardingStatus,
   type OnboardingStep,
   type OnboardOutcome,
+  type OnboardingRun,
   type SyncStep,
   type UpgradeStep,
 } from "./convex/onboarding.js";
@@ -35,3 +36,17 @@ export { toSignUpIssues, type SignUpIssue } from "./shared/sign-up-schema.js";
 export { authRequestMutation, type AuthRequestArgs, type AuthRequestResult, type CreateAuth } from "./convex/auth-request.js";
 export { registerOtpRoutes, type OtpRoutesOptions } from "./convex/http-routes.js";
 export { visibleText } from "./shared/visible-text.js";
+export {
+  claimRedeemedInvite,
+  inviteState,
+  inviteSummaryValidator,
+  signUpInvites,
+  signUpMailAction,
+  signUpPolicyTables,
+  waitlistEntryValidator,
+  type InviteState,
+  type InviteSummary,
+  type NewInvite,
+  type RedeemedInvite,
+  type SignUpInvitesOptions,
+} from "./convex/sign-up-policy.js";

@@ -6,9 +6,17 @@ export { otpOnboarding, type UserFieldsOf } from "./server/plugin.js";
 export type { Budget, ConvexCtx, OtpLimits, OtpOnboardingOptions } from "./server/options.js";
 export { FRESH_CODE_ACTIONS, OPTIONAL_ROUTES, type FreshCodeAction, type OptionalRoute } from "./server/routes.js";
 export { keyedOtpHash, type OtpStorage } from "./server/codes.js";
+export {
+  allowlistEntry,
+  normalizeInviteCode,
+  type ReviewAccount,
+  type SignUpMode,
+  type SignUpPolicy,
+} from "./server/sign-up-policy.js";
 
 export { devMailbox, readDevMailbox, type DevMailboxOptions } from "./mail/dev-mailbox.js";
 export { resendSender, type ResendSenderOptions } from "./mail/resend.js";
+export { signUpNoticeMessage, type SignUpNotice, type SignUpNoticeKind } from "./mail/notice.js";
 export {
   otpMessage,
   otpSubject,

@@ -12,7 +12,12 @@ import { useCountdown } from "../use-countdown";
 export type PendingCode = {
   email: string;
   mode: "sign-up" | "sign-in";
-  fields?: { username: string; name?: string };
+  fields?: { username: string; name?: string; invite?: string };
+  /**
+   * The sign-up policy may mail a notice instead of a code (sign-ups closed to this address, or a
+   * place on the waitlist); the answer cannot say which, so the screen says both.
+   */
+  policy?: "closed" | "waitlist";
   /**
    * A code the server found right but whose sign-in it refused for the sign-up fields (missing for
    * an email with no account yet, or invalid). That refusal rolled everything back, so the code
@@ -62,7 +67,8 @@ export function CodeForm({ pending, initialOtp, onBack, onNoAccount, onFieldErro
     if (answer.code === codes.INVALID_SIGNUP_PARAMS.code && pending.mode === "sign-in") {
       return onNoAccount(code);
     }
-    if (answer.code === codes.USERNAME_TAKEN.code || answer.code === codes.INVALID_SIGNUP_PARAMS.code) {
+    const fieldRefusals: string[] = [codes.USERNAME_TAKEN.code, codes.INVALID_SIGNUP_PARAMS.code, codes.INVITE_INVALID.code, codes.SIGN_UP_CLOSED.code];
+    if (fieldRefusals.includes(answer.code ?? "")) {
       return onFieldErrors(answer, code);
     }
     setError(answer);
@@ -108,6 +114,16 @@ export function CodeForm({ pending, initialOtp, onBack, onNoAccount, onFieldErro
           </>
         ) : null}
       </p>
+      {pending.policy === "waitlist" ? (
+        <p className="notice info" role="status" data-testid="waitlist-note">
+          <strong>Not invited yet?</strong> Then the mail puts you on the waitlist instead of sending a code: you will
+          get an invite by email as soon as a place is free, and there is nothing more to do now.
+        </p>
+      ) : pending.policy === "closed" ? (
+        <p className="notice info" role="status" data-testid="closed-note">
+          If this address may not sign up here without an invite, the mail says so instead of sending a code.
+        </p>
+      ) : null}
       <CodeField value={otp} onChange={setOtp} />
       {error ? (
         <p className="alert" role="alert" data-error-code={error.code} data-tries-left={error.triesLeft}>

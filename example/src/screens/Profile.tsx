@@ -111,6 +111,11 @@ function ProfileView({ profile, onboarding }: { profile: ProfileDoc; onboarding:
           </p>
         </div>
       </header>
+      {profile.invitedBy ? (
+        <p className="muted small" data-testid="invited-by">
+          Invited by @{profile.invitedBy}
+        </p>
+      ) : null}
       <p className="bio" data-testid="bio">{profile.bio || <span className="muted">No bio yet.</span>}</p>
       {onboarding ? (
         <p className="muted small" data-testid="onboarded" data-onboarded-at={onboarding.onboardedAt}>
@@ -118,6 +123,7 @@ function ProfileView({ profile, onboarding }: { profile: ProfileDoc; onboarding:
         </p>
       ) : null}
       <EditProfile key={profile._id} profile={profile} />
+      <InviteSomeone />
     </>
   );
 }
@@ -178,5 +184,58 @@ function EditProfile({ profile }: { profile: ProfileDoc }) {
         {status === "saving" ? "Saving…" : "Save"}
       </button>
     </form>
+  );
+}
+
+/** "Invite someone": a new invite's code and a link that fills the sign-up form, and the invites made so far. */
+function InviteSomeone() {
+  const createInvite = useMutation(api.invites.create);
+  const revokeInvite = useMutation(api.invites.revoke);
+  const invites = useQuery(api.invites.mine);
+  const [made, setMade] = useState<{ code: string; link: string }>();
+  const [status, setStatus] = useState<string>();
+
+  async function invite() {
+    setStatus(undefined);
+    try {
+      const { code } = await createInvite({});
+      // The code rides in the fragment: it reaches the sign-up form, never a server's logs.
+      setMade({ code, link: `${window.location.origin}/#invite=${code}` });
+    } catch (error) {
+      setStatus(error instanceof ConvexError ? String(error.data?.message) : "Could not make an invite. Try again.");
+    }
+  }
+
+  return (
+    <section className="edit" aria-label="Invite someone">
+      <h2>Invite someone</h2>
+      <button type="button" className="secondary" onClick={() => void invite()}>
+        Make an invite
+      </button>
+      {made ? (
+        <p className="notice" role="status" data-testid="invite">
+          Code <code data-testid="invite-code">{made.code}</code> (works once, for 14 days). Or send the link:{" "}
+          <a href={made.link} data-testid="invite-link">{made.link}</a>
+        </p>
+      ) : null}
+      {status ? <p className="alert" role="alert">{status}</p> : null}
+      {invites && invites.length > 0 ? (
+        <ul className="small muted" data-testid="my-invites">
+          {invites.map((item) => (
+            <li key={item.inviteId} data-state={item.state}>
+              <span className="nowrap">{day(item.createdAt)}</span>: {item.state}, {item.used} of {item.uses} used
+              {item.state === "active" ? (
+                <>
+                  {" "}
+                  <button type="button" className="link" onClick={() => void revokeInvite({ inviteId: item.inviteId })}>
+                    Revoke
+                  </button>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
   );
 }

@@ -1,4 +1,6 @@
+import { useQuery } from "convex/react";
 import { useState, type FormEvent } from "react";
+import { api } from "../../../convex/_generated/api";
 import { signUpFields, type SignUpFields } from "../../../convex/signUpFields";
 import { emailSchema } from "convex-otp-onboarding/client";
 import { authClient } from "../auth-client";
@@ -14,7 +16,10 @@ import type { PendingCode } from "./CodeForm";
 // The server's own rules (its sign-up schema and its email rule): checked here first, then again there.
 const signUpForm = signUpFields.extend({ email: emailSchema });
 
-type Values = { email: string; username: string; name: string };
+type Values = { email: string; username: string; name: string; invite: string };
+
+/** The invite code a link carries (`#invite=...`, a fragment: it never reaches a server). */
+export const inviteFromLink = () => new URLSearchParams(window.location.hash.slice(1)).get("invite") ?? "";
 
 type SignUpFormProps = {
   onCodeSent: (pending: PendingCode) => void;
@@ -36,7 +41,11 @@ export function SignUpForm({ onCodeSent, onSignedIn, pending, serverError }: Sig
     email: pending?.email ?? "",
     username: pending?.fields?.username ?? "",
     name: pending?.fields?.name ?? "",
+    invite: pending?.fields?.invite ?? inviteFromLink(),
   });
+  // Who may sign up here: the invite field shows when the policy asks for one, or a link filled it.
+  const signUpMode = useQuery(api.invites.signUpMode);
+  const asksForInvite = signUpMode?.asksForInvite === true || values.invite !== "";
   const [errors, setErrors] = useState<FieldErrors>(() =>
     serverError ? (fieldErrorsFromServer(serverError) ?? {}) : {},
   );
@@ -57,7 +66,11 @@ export function SignUpForm({ onCodeSent, onSignedIn, pending, serverError }: Sig
   async function submit(event: FormEvent) {
     event.preventDefault();
     setFormError(undefined);
-    const { data, errors: invalid } = validate(signUpForm, { ...values, name: values.name || undefined });
+    const { data, errors: invalid } = validate(signUpForm, {
+      ...values,
+      name: values.name || undefined,
+      invite: values.invite.trim() || undefined,
+    });
     setErrors(invalid ?? {});
     if (!data) return;
 
@@ -88,7 +101,9 @@ export function SignUpForm({ onCodeSent, onSignedIn, pending, serverError }: Sig
   async function sendCode(email: string, fields: SignUpFields) {
     // The fields ride along so the server checks them (a taken username too) before mailing a code.
     const { error } = await requestCode(email, fields);
-    if (!error) return onCodeSent({ email, fields, mode: "sign-up" });
+    const mode = signUpMode?.mode ?? "open";
+    const policy = mode === "open" || fields.invite ? undefined : mode === "waitlist" ? "waitlist" : "closed";
+    if (!error) return onCodeSent({ email, fields, mode: "sign-up", ...(policy ? { policy } : {}) });
     if (error.retryAfter) return wait.start(error.retryAfter);
     showServerError(error);
   }
@@ -128,6 +143,17 @@ export function SignUpForm({ onCodeSent, onSignedIn, pending, serverError }: Sig
         error={errors.name}
         hint="What others see. Optional: your username otherwise."
       />
+      {asksForInvite ? (
+        <Field
+          label="Invite code"
+          name="invite"
+          autoComplete="off"
+          value={values.invite}
+          onChange={set("invite")}
+          error={errors.invite}
+          hint={signUpMode?.mode === "waitlist" ? "No invite? Leave it empty to join the waitlist." : "From the person who invited you."}
+        />
+      ) : null}
       {formError ? <p className="alert" role="alert">{formError}</p> : null}
       {wait.secondsLeft > 0 ? <p className="notice info" role="status">{WAIT_NOTICE}</p> : null}
       {codeInHand !== undefined ? (

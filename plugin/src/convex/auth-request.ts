@@ -118,6 +118,7 @@ export const authRequestReturns = v.union(
         identifier: v.string(),
         code: v.string(),
         cleanup: v.optional(v.id("_scheduled_functions")),
+        notice: v.optional(v.union(v.literal("waitlisted"), v.literal("sign-up-closed"))),
       }),
     ),
   }),

@@ -14,7 +14,8 @@ import {
   type GenericActionCtx,
   type HttpRouter,
 } from "convex/server";
-import { deliver } from "../mail/capture.js";
+import { deliver, deliverNotice } from "../mail/capture.js";
+import type { SignUpNotice } from "../mail/notice.js";
 import { isMailRefused, maskEmail, type OtpMail, type OtpSender, type OtpType } from "../mail/sender.js";
 import { pluginError } from "../server/answers.js";
 import { servedRoute } from "../server/routes.js";
@@ -189,18 +190,21 @@ export const randomCode = (digits: number) => randomString(digits, "0123456789")
 export const randomSessionToken = () => randomString(32, ALPHANUMERIC);
 
 /**
- * Sends a code mail from the HTTP action, after the code was stored. Returns the client's answer
- * when the mail did not leave: the sender's own `APIError`, else 503 `OTP_DELIVERY_FAILED` (the
- * cause logged, the address masked, the code never).
+ * Sends a code mail (or the sign-up policy's notice in its place) from the HTTP action, after the
+ * code was stored. Returns the client's answer when the mail did not leave: the sender's own
+ * `APIError`, else 503 `OTP_DELIVERY_FAILED` (the cause logged, the address masked, the code never).
+ * A notice fails exactly as a code would, so its answer tells nothing a code's would not.
  */
-export async function deliverCode(sender: OtpSender, mail: OtpMail): Promise<APIError | undefined> {
+export async function deliverCode(sender: OtpSender, mail: OtpMail | SignUpNotice): Promise<APIError | undefined> {
   try {
-    await deliver(sender, mail);
+    if ("kind" in mail) await deliverNotice(sender, mail);
+    else await deliver(sender, mail);
     return undefined;
   } catch (error) {
     if (error instanceof APIError) return error;
     const reason = error instanceof Error ? error.message : String(error);
-    console.error(`[otp-onboarding] ${mail.type} code mail to ${maskEmail(mail.to)} not sent: ${reason}`);
+    const what = "kind" in mail ? `${mail.kind} notice` : `${mail.type} code`;
+    console.error(`[otp-onboarding] ${what} mail to ${maskEmail(mail.to)} not sent: ${reason}`);
     return APIError.from(ERROR_STATUS.OTP_DELIVERY_FAILED, OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED);
   }
 }
@@ -357,17 +361,19 @@ async function serveFromTrustedPage(
   }
 
   if (result.mail) {
-    const { to, type, identifier, code, cleanup } = result.mail;
+    const { to, type, identifier, code, cleanup, notice } = result.mail;
     const expiresInMinutes = Math.round(plugin.expiresIn / 60);
-    const link = registration.codeLink && linkFor(registration.codeLink, { to, otp, type });
-    const failed = await deliverCode(plugin.sender, {
-      to,
-      otp,
-      type: type as OtpType,
-      expiresInMinutes,
-      appName: plugin.appName,
-      ...(link ? { link } : {}),
-    });
+    const link = !notice && registration.codeLink && linkFor(registration.codeLink, { to, otp, type });
+    const failed = notice
+      ? await deliverCode(plugin.sender, { kind: notice, to, appName: plugin.appName })
+      : await deliverCode(plugin.sender, {
+          to,
+          otp,
+          type: type as OtpType,
+          expiresInMinutes,
+          appName: plugin.appName,
+          ...(link ? { link } : {}),
+        });
     if (failed) {
       const dropped = { email: to, purpose: type, identifier, code, ...(cleanup ? { cleanup } : {}), liftWait: !isMailRefused(failed) };
       await ctx.runMutation(options.authRequest, { op: { kind: "undelivered", ...dropped } });

@@ -11,6 +11,7 @@ import {
 import { v, type GenericId, type Infer } from "convex/values";
 import { codedErrorData } from "../shared/convex-error.js";
 import { onboardingError } from "./errors.js";
+import { claimRedeemedInvite, type RedeemedInvite } from "./sign-up-policy.js";
 
 /** The once-marker: one row per onboarded user, written in the same transaction as the user. */
 export const onboardingFields = {
@@ -44,11 +45,17 @@ export type OnboardedUser = { _id: string; email: string; name: string } & Recor
  */
 export type OnboardingSource = "create" | "backfill";
 
+/**
+ * What a step knows of the run: how the user got here and, with `invites: true`, the invite they
+ * signed up with (`null` without one, and always for the backfill).
+ */
+export type OnboardingRun = { source: OnboardingSource; invite: RedeemedInvite | null };
+
 /** One onboarding step: runs inside the user's insert transaction, so it may write and schedule. */
 export type OnboardingStep<DataModel extends GenericDataModel, User extends OnboardedUser> = (
   ctx: GenericMutationCtx<DataModel>,
   user: User,
-  run: { source: OnboardingSource },
+  run: OnboardingRun,
 ) => Promise<void>;
 
 /** Brings a user onboarded at `fromVersion` up to the current version (run by the backfill). */
@@ -98,6 +105,12 @@ export type OnboardingOptions<DataModel extends GenericDataModel, User extends O
    * @default []
    */
   cleanup?: CleanupStep<DataModel, User>[] | undefined;
+  /**
+   * Hand the steps the invite each new user signed up with (`run.invite`: who invited, the
+   * invite's data), e.g. to join the inviter's team. Needs `signUpPolicyTables` in the schema.
+   * @default false
+   */
+  invites?: boolean | undefined;
 };
 
 /** What {@link defineOnboarding}'s `onboard` did for one user. */
@@ -167,9 +180,10 @@ export function defineOnboarding<DataModel extends GenericDataModel, User extend
   const cleanup = options.cleanup ?? [];
 
   async function runSteps(ctx: GenericMutationCtx<DataModel>, user: User, source: OnboardingSource) {
+    const invite = options.invites && source === "create" ? await claimRedeemedInvite(ctx, user) : null;
     for (const step of steps) {
       try {
-        await step(ctx, user, { source });
+        await step(ctx, user, { source, invite });
       } catch (error) {
         // The backfill's operator sees the cause itself (a Convex limit, a bug in a step).
         if (source === "backfill" || codedErrorData(error)) throw error;

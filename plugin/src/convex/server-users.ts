@@ -8,7 +8,7 @@ import {
 } from "convex/server";
 import type { z } from "zod";
 import { onboardingError } from "./errors.js";
-import { USERNAME_FIELD } from "../shared/user-fields.js";
+import { INVITE_FIELD, USERNAME_FIELD } from "../shared/user-fields.js";
 import { parseSignUp, type SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 
 /** The part of the Better Auth component's API (`components.betterAuth`) the helpers call. */
@@ -75,7 +75,8 @@ export function serverUsers<Fields extends SignUpFieldsSchema>(options: ServerUs
     if (typeof username === "string" && (await findUser(ctx, USERNAME_FIELD, username))) {
       throw onboardingError("USERNAME_TAKEN");
     }
-    const { name, ...signUpData } = parsed.data;
+    // An invite code is for the sign-up routes' policy; a user made here is admitted by the app.
+    const { name, [INVITE_FIELD]: _invite, ...signUpData } = parsed.data;
     const now = Date.now();
     const user = await ctx.runMutation(component.adapter.create, {
       input: {

@@ -4,11 +4,11 @@ import { zodOutputToConvex } from "convex-helpers/server/zod4";
 import { v, type GenericValidator, type Validator } from "convex/values";
 import type * as z from "zod";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import { fieldType, isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
+import { fieldType, INVITE_FIELD, isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
 
 /** The Convex validators of the fields a sign-up schema adds to Better Auth's `user` table. */
 export type SignUpUserFields<Fields extends SignUpFieldsSchema> = {
-  [K in Exclude<keyof Fields["shape"], CoreUserField> & string]: undefined extends z.output<
+  [K in Exclude<keyof Fields["shape"], CoreUserField | typeof INVITE_FIELD> & string]: undefined extends z.output<
     Fields["shape"][K]
   >
     ? Validator<z.output<Fields["shape"][K]> | null | undefined, "optional">
@@ -33,7 +33,7 @@ export function signUpUserFields<Fields extends SignUpFieldsSchema>(
   fields: Fields,
 ): SignUpUserFields<Fields> {
   const entries = Object.entries(fields.shape)
-    .filter(([key]) => !isCoreUserField(key))
+    .filter(([key]) => !isCoreUserField(key) && key !== INVITE_FIELD)
     .map(([key, field]) => {
       const schema = field as z.ZodType;
       if (fieldType(schema) === "date") return [key, storedDate(schema)];

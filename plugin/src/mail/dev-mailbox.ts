@@ -1,4 +1,5 @@
 import { otpSubject } from "./message.js";
+import { signUpNoticeMessage } from "./notice.js";
 import { maskEmail, type CapturedMail, type OtpSender } from "./sender.js";
 
 // On globalThis so that every copy of this module (bundles, test runners) sees one mailbox.
@@ -73,35 +74,45 @@ function convexBackend(): string | undefined {
  * ```
  */
 export function devMailbox(options: DevMailboxOptions = {}): OtpSender {
+  /** Keeps one mail and logs it; its `otp` (a code, an invite code) is printed only with `printCodes`. */
+  function keep(mail: CapturedMail, what: string) {
+    const backend = convexBackend();
+    if (backend && !options.allowOnDeployment) {
+      throw new Error(
+        `devMailbox() does not deliver on the ${backend}: nobody could read the code. Configure a ` +
+          "real sender (resendSender, with RESEND_API_KEY and RESEND_FROM), or pass " +
+          "devMailbox({ allowOnDeployment: true }) to keep codes in memory there on purpose.",
+      );
+    }
+    (globals[MAILBOX] ??= []).push(mail);
+    const revealing = !backend && env()["NODE_ENV"] !== "production";
+    const showCode = options.printCodes === true && revealing && mail.otp !== "";
+    const address = options.logAddresses === true && revealing ? mail.to : maskEmail(mail.to);
+    const where = backend ? ` on the ${backend}: NOT delivered, kept in this process only` : "";
+    const log = backend ? console.warn : console.log;
+    log(
+      `[dev mailbox] ${what} for ${address}${where}` +
+        (showCode ? `: ${mail.otp}` : " (open the dev mailbox to read it)"),
+    );
+  }
   return {
     name: "dev mailbox",
     async send(mail) {
-      const backend = convexBackend();
-      if (backend && !options.allowOnDeployment) {
-        throw new Error(
-          `devMailbox() does not deliver on the ${backend}: nobody could read the code. Configure a ` +
-            "real sender (resendSender, with RESEND_API_KEY and RESEND_FROM), or pass " +
-            "devMailbox({ allowOnDeployment: true }) to keep codes in memory there on purpose.",
-        );
-      }
-      const mailbox = (globals[MAILBOX] ??= []);
-      mailbox.push({
-        to: mail.to,
-        subject: otpSubject(mail),
-        otp: mail.otp,
-        type: mail.type,
-        ...(mail.link ? { link: mail.link } : {}),
-        sentAt: Date.now(),
-      });
-      const revealing = !backend && env()["NODE_ENV"] !== "production";
-      const showCode = options.printCodes === true && revealing;
-      const address = options.logAddresses === true && revealing ? mail.to : maskEmail(mail.to);
-      const where = backend ? ` on the ${backend}: NOT delivered, kept in this process only` : "";
-      const log = backend ? console.warn : console.log;
-      log(
-        `[dev mailbox] ${mail.type} code for ${address}${where}` +
-          (showCode ? `: ${mail.otp}` : " (open the dev mailbox to read it)"),
+      keep(
+        {
+          to: mail.to,
+          subject: otpSubject(mail),
+          otp: mail.otp,
+          type: mail.type,
+          ...(mail.link ? { link: mail.link } : {}),
+          sentAt: Date.now(),
+        },
+        `${mail.type} code`,
       );
+    },
+    async notify(notice) {
+      const { subject } = signUpNoticeMessage(notice);
+      keep({ to: notice.to, subject, otp: notice.inviteCode ?? "", type: notice.kind, sentAt: Date.now() }, `${notice.kind} notice`);
     },
   };
 }

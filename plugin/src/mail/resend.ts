@@ -3,6 +3,7 @@ import type { Resend } from "resend";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import { mailRefused, maskEmail, type OtpMail, type OtpSender } from "./sender.js";
 import { composeOtpMessage, type OtpMessage, type OtpMessageOverride } from "./message.js";
+import { signUpNoticeMessage } from "./notice.js";
 
 /** Options of {@link resendSender}. */
 export type ResendSenderOptions = {
@@ -93,7 +94,7 @@ export function resendSender(options: ResendSenderOptions): OtpSender {
     ));
   const from = options.from.trim();
 
-  async function attempt(mail: OtpMail, message: OtpMessage, idempotencyKey: string): Promise<Failure | undefined> {
+  async function attempt(mail: Pick<OtpMail, "to">, message: OtpMessage, idempotencyKey: string): Promise<Failure | undefined> {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     // The abort ends the request; the race bounds the wait even if a runtime ignores the signal.
@@ -135,23 +136,26 @@ export function resendSender(options: ResendSenderOptions): OtpSender {
     }
   }
 
+  /** One message to `to`, tried at most twice; `what` names it in the logs. */
+  async function deliverMessage(what: string, to: string, message: OtpMessage) {
+    // One message and one key for both attempts: Resend then sends at most one mail.
+    const idempotencyKey = `otp-${crypto.randomUUID()}`;
+    const masked = maskEmail(to);
+    let failure = await attempt({ to }, message, idempotencyKey);
+    if (failure?.transient) {
+      console.warn(`[otp-onboarding] Resend: ${what} mail to ${masked} failed (${failure.reason}); retrying once`);
+      await sleep(retryDelayMs);
+      failure = await attempt({ to }, message, idempotencyKey);
+    }
+    if (!failure) return;
+    console.error(`[otp-onboarding] Resend: ${what} mail to ${masked} not sent (${failure.reason})`);
+    if (!failure.transient) throw mailRefused();
+    throw APIError.from(ERROR_STATUS.OTP_DELIVERY_FAILED, OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED);
+  }
+
   return {
     name: `Resend (from ${from})`,
-    async send(mail) {
-      // One message and one key for both attempts: Resend then sends at most one mail.
-      const message = composeOtpMessage(mail, options.message);
-      const idempotencyKey = `otp-${crypto.randomUUID()}`;
-      const to = maskEmail(mail.to);
-      let failure = await attempt(mail, message, idempotencyKey);
-      if (failure?.transient) {
-        console.warn(`[otp-onboarding] Resend: ${mail.type} code mail to ${to} failed (${failure.reason}); retrying once`);
-        await sleep(retryDelayMs);
-        failure = await attempt(mail, message, idempotencyKey);
-      }
-      if (!failure) return;
-      console.error(`[otp-onboarding] Resend: ${mail.type} code mail to ${to} not sent (${failure.reason})`);
-      if (!failure.transient) throw mailRefused();
-      throw APIError.from(ERROR_STATUS.OTP_DELIVERY_FAILED, OTP_ONBOARDING_ERROR_CODES.OTP_DELIVERY_FAILED);
-    },
+    send: (mail) => deliverMessage(`${mail.type} code`, mail.to, composeOtpMessage(mail, options.message)),
+    notify: (notice) => deliverMessage(notice.kind, notice.to, signUpNoticeMessage(notice)),
   };
 }

@@ -1,5 +1,6 @@
 import { APIError } from "better-auth/api";
 import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
+import type { SignUpNotice, SignUpNoticeKind } from "./notice.js";
 
 /**
  * What a code for the signed-in account's own address confirms: deleting the account, or asking to
@@ -46,14 +47,21 @@ export type OtpMail = {
 export type OtpSender = {
   name: string;
   send(mail: OtpMail): Promise<void>;
+  /**
+   * Delivers what the sign-up policy tells a person instead of a code (on the waitlist, sign-ups
+   * closed, an invite). Needed when `signUp.mode` is not `"open"`; `devMailbox()` and
+   * `resendSender()` have it (see `signUpNoticeMessage` for the default words).
+   */
+  notify?(notice: SignUpNotice): Promise<void>;
 };
 
 /** A mail kept by the dev mailbox or captured by the test kit. */
 export type CapturedMail = {
   to: string;
   subject: string;
+  /** The code; for a sign-up notice, its invite code or `""`. */
   otp: string;
-  type: OtpType;
+  type: OtpType | SignUpNoticeKind;
   /** The mail's link, when it has one (see {@link OtpMail.link}). */
   link?: string | undefined;
   sentAt: number;

@@ -252,7 +252,7 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
    */
   const standIn = createAuthMiddleware(async (ctx) => {
     const returned = ctx.context.returned;
-    if (returned instanceof Error || plugin.state()?.mail) return;
+    if (returned instanceof Error || plugin.state()?.mail || plugin.state()?.silent) return;
     const route = routeOf(ctx, routes)!;
     const state = plugin.state();
     const subject = state && (await codeSubject(ctx, route, state.ip));

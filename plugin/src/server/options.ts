@@ -8,6 +8,7 @@ import type { OtpSender } from "../mail/sender.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import type { OtpStorage } from "./codes.js";
 import type { OptionalRoute } from "./routes.js";
+import { resolveSignUpPolicy, type SignUpPolicy } from "./sign-up-policy.js";
 
 /** At most `max` events per `window` seconds. */
 export type Budget = { max: number; window: number };
@@ -149,6 +150,11 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
    * @default { url: `${baseURL origin}/code` }
    */
   codeLink?: false | { url?: string | undefined } | undefined;
+  /**
+   * Who may sign up: open, an allowlist, invites, a waitlist, and review accounts with a fixed code.
+   * @default { mode: "open" }
+   */
+  signUp?: SignUpPolicy | undefined;
 };
 
 /** The options with every default applied, resolved once per plugin instance. */
@@ -168,6 +174,7 @@ export function resolveOptions<Fields extends SignUpFieldsSchema>(options: OtpOn
     disableSignUp: options.disableSignUp ?? false,
     freshSessionWindow: options.freshSessionWindow ?? 300,
     codeLink: options.codeLink ?? {},
+    signUp: resolveSignUpPolicy(options.signUp),
   };
 }
 

@@ -8,7 +8,7 @@ import { emailOTP } from "better-auth/plugins/email-otp";
 import * as z from "zod";
 import { OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import { fieldType, isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
+import { fieldType, INVITE_FIELD, isCoreUserField, USERNAME_FIELD, type CoreUserField } from "../shared/user-fields.js";
 import { textIssue } from "../shared/visible-text.js";
 import { accountActions, passwordlessResetRule } from "./account-actions.js";
 import { errorAnswers, invalidSignUpParams, signUpAnswers } from "./answers.js";
@@ -17,6 +17,7 @@ import { failureBudget, sendLimits } from "./limits.js";
 import { resolveOptions, type OtpOnboardingOptions } from "./options.js";
 import { pluginContext, requestAdapter } from "./request.js";
 import { ROUTES, routeGate } from "./routes.js";
+import { signUpPolicy } from "./sign-up-policy.js";
 
 type FieldType<T> = T extends string
   ? "string"
@@ -30,7 +31,7 @@ type FieldType<T> = T extends string
 
 /** The Better Auth user fields that a sign-up schema adds, typed so that sessions and clients see them. */
 export type UserFieldsOf<Fields extends SignUpFieldsSchema> = {
-  [K in Exclude<keyof z.output<Fields>, CoreUserField> & string]: {
+  [K in Exclude<keyof z.output<Fields>, CoreUserField | typeof INVITE_FIELD> & string]: {
     type: FieldType<NonNullable<z.output<Fields>[K]>>;
     required: undefined extends z.output<Fields>[K] ? false : true;
     unique: K extends typeof USERNAME_FIELD ? true : false;
@@ -67,7 +68,7 @@ export function userFieldsOf<Fields extends SignUpFieldsSchema>(
   fields: Fields,
 ): UserFieldsOf<Fields> {
   const entries = Object.entries(fields.shape)
-    .filter(([key]) => !isCoreUserField(key))
+    .filter(([key]) => !isCoreUserField(key) && key !== INVITE_FIELD)
     .map(([key, schema]) => [
       key,
       {
@@ -153,6 +154,11 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
   const sends = sendLimits(plugin, otpStore);
   const failures = failureBudget(plugin);
   const actions = accountActions(plugin, otpStore);
+  const policy = signUpPolicy(plugin);
+  if (resolved.signUp.mode !== "open" && !resolved.sender.notify) {
+    throw new Error(`convex-otp-onboarding: signUp.mode "${resolved.signUp.mode}" mails notices, which the sender ${resolved.sender.name} cannot send (it has no notify)`);
+  }
+  const createNameCheck = nameRule(resolved.fields, "create");
 
   const emailOtp = emailOTP({
     otpLength: resolved.otpLength,
@@ -161,8 +167,9 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
     disableSignUp: resolved.disableSignUp,
     changeEmail: { enabled: resolved.routes.has("change-email") },
     storeOTP: otpStore.storeOTP,
-    // The code the HTTP action made with real randomness; the route gate ensures there is one.
-    generateOTP: () => plugin.state()?.otp,
+    // The code the HTTP action made with real randomness (the route gate ensures there is one),
+    // or a review account's fixed code.
+    generateOTP: ({ email, type }) => policy.fixedCode(email, type) ?? plugin.state()?.otp,
     // Mail cannot leave a mutation: the request owes it, and the HTTP action sends it after the
     // commit. A cleanup deletes the code once it has expired, unless it was used before.
     async sendVerificationOTP({ email, type }, ctx) {
@@ -172,7 +179,13 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
       const identifier = codeIdentifier(type, email, current);
       if (!state.storedCode) throw new Error("convex-otp-onboarding: a code was sent before it was stored");
       const cleanup = await plugin.scheduleCodeCleanup(identifier);
-      state.mail = { to: email, type, identifier, code: state.storedCode, ...(cleanup ? { cleanup } : {}) };
+      // A review account's fixed code is never mailed; an address the sign-up policy does not
+      // admit is mailed a notice instead of its code.
+      if (policy.fixedCode(email, type)) state.silent = true;
+      else {
+        const notice = state.notice ? { notice: state.notice } : {};
+        state.mail = { to: email, type, identifier, code: state.storedCode, ...(cleanup ? { cleanup } : {}), ...notice };
+      }
     },
   });
 
@@ -209,7 +222,13 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
               },
             },
             user: {
-              create: { before: nameRule(resolved.fields, "create") },
+              create: {
+                // The sign-up policy's final word, then the name rule; both in the insert's transaction.
+                before: async (user: { name?: string } & Record<string, unknown>) => {
+                  await policy.beforeUserCreate(user);
+                  return await createNameCheck(user);
+                },
+              },
               update: { before: nameRule(resolved.fields, "update") },
             },
             account: { create: { before: passwordlessResetRule } },
@@ -224,8 +243,10 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
     },
     hooks: {
       // The gate first (closed routes answer 404), then the fresh-code guard of deleting the account
-      // and changing its email, then what a send spends, then what a check charges.
-      before: [routeGate(plugin), actions.before, sends.before, failures.before],
+      // and changing its email, then what a send spends, then what a check charges. The sign-up
+      // policy checks an invite before anything is spent on it, and decides what a sign-up send
+      // mails once the send's limits are spent.
+      before: [routeGate(plugin), actions.before, policy.inviteGate, sends.before, policy.admission, failures.before],
       // An unmailed send keeps a stand-in code, a right code forgives, refused sign-up fields roll
       // back, and every error leaves with a code.
       after: [sends.after, failures.after, ...signUpAnswers(resolved.fields), ...errorAnswers],

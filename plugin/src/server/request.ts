@@ -24,7 +24,15 @@ export type ScheduledJob = GenericId<"_scheduled_functions">;
  * does not leave, the code stored in the form `code` (its keyed hash or ciphertext, never the
  * code) goes with its scheduled `cleanup`: no other code for the address is touched.
  */
-export type MailDue = { to: string; type: OtpType; identifier: string; code: string; cleanup?: ScheduledJob };
+export type MailDue = {
+  to: string;
+  type: OtpType;
+  identifier: string;
+  code: string;
+  cleanup?: ScheduledJob;
+  /** Mail this notice of the sign-up policy instead of the code (which nobody then receives). */
+  notice?: "waitlisted" | "sign-up-closed";
+};
 
 /**
  * What one auth request carries into its mutation, and what it hands back to the HTTP action. It
@@ -51,6 +59,12 @@ export type RequestState = {
    * answers without a JWT: the auth mutation rolls the request back for the HTTP action to make one.
    */
   signingKeyMissing?: true;
+  /** The invite the request carries, once the sign-up policy found it usable: redeemed at the insert. */
+  invite?: string;
+  /** What the sign-up policy mails instead of a code, when it does not admit the address. */
+  notice?: MailDue["notice"];
+  /** Set when a code was stored on purpose without a mail (a review account's fixed code). */
+  silent?: boolean;
 };
 
 const STATE = Symbol.for("convex-otp-onboarding/request-state");

@@ -27,6 +27,9 @@ export const OTP_ONBOARDING_ERROR_CODES = defineErrorCodes({
   INVALID_CALLBACK_URL: "Invalid callbackURL",
   FRESH_CODE_REQUIRED: "Confirm with the code sent to your email address",
   NO_PASSWORD_SIGN_IN: "This account signs in without a password",
+  // The sign-up policy: an invite code's own validity is the one thing answered directly.
+  INVITE_INVALID: "This invite code is not valid",
+  SIGN_UP_CLOSED: "New accounts cannot be created for this address",
 });
 
 export type OtpOnboardingErrorCode = keyof typeof OTP_ONBOARDING_ERROR_CODES;
@@ -56,6 +59,10 @@ export const ERROR_STATUS = {
   // The session is older than the fresh-code window and no code came with the request.
   FRESH_CODE_REQUIRED: "FORBIDDEN",
   NO_PASSWORD_SIGN_IN: "BAD_REQUEST",
+  // Unknown, used up, revoked, expired, or bound to another address: all alike.
+  INVITE_INVALID: "BAD_REQUEST",
+  // Answered only where it reveals nothing (after a right code); elsewhere the mail says it.
+  SIGN_UP_CLOSED: "FORBIDDEN",
 } as const satisfies Record<OtpOnboardingErrorCode, string>;
 
 /** The status for any error code, the plugin's or a consumer's. */

@@ -7,6 +7,12 @@ export type CoreUserField = (typeof CORE_USER_FIELDS)[number];
 /** The field that is unique across users and reported as `USERNAME_TAKEN`. */
 export const USERNAME_FIELD = "username";
 
+/**
+ * The sign-up field that carries an invite code: validated with the others, checked by the sign-up
+ * policy, and never stored on the user (a code is a secret).
+ */
+export const INVITE_FIELD = "invite";
+
 /** Whether a sign-up key is one of Better Auth's own user fields rather than one the schema adds. */
 export const isCoreUserField = (key: string): key is CoreUserField =>
   (CORE_USER_FIELDS as readonly string[]).includes(key);

@@ -12,6 +12,7 @@
 import type { TestConvex } from "convex-test";
 import type { GenericMutationCtx, GenericSchema, SchemaDefinition } from "convex/server";
 import { captureMail } from "../mail/capture.js";
+import type { SignUpNotice } from "../mail/notice.js";
 import type { OtpType } from "../mail/sender.js";
 import { enforceDeploymentRules } from "./deployment-rules.js";
 import { jwtClaims } from "./jwt-claims.js";
@@ -112,8 +113,13 @@ export function authTest<Schema extends GenericSchema>(
   registerRateLimiter(t, options.rateLimiterName);
 
   const outbox: OutboxMail[] = [];
+  /** What the sign-up policy mailed instead of a code (waitlist, sign-ups closed, invites). */
+  const notices: SignUpNotice[] = [];
   if (options.captureMail !== false) {
-    captureMail(({ to, otp, type, link }) => void outbox.push({ to, otp, type, ...(link ? { link } : {}) }));
+    captureMail(
+      ({ to, otp, type, link }) => void outbox.push({ to, otp, type, ...(link ? { link } : {}) }),
+      (notice) => void notices.push(notice),
+    );
   }
   const origin = process.env["SITE_URL"]!;
 
@@ -218,6 +224,7 @@ export function authTest<Schema extends GenericSchema>(
 
   return {
     outbox,
+    notices,
     lastOtp,
     ...routes(testClientIp),
     /**
