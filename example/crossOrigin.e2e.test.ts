@@ -5,7 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { enterCode, fillSignUp, signUpToCodeScreen, uniqueUsername } from "./test/app-pages";
+import { enterCode, fillSignUp, openApp, signUpToCodeScreen, uniqueUsername } from "./test/app-pages";
 import { latestCode, mailbox, uniqueEmail } from "./test/auth-over-http";
 import { describeInChromium } from "./test/browser-suite";
 
@@ -17,12 +17,8 @@ const untrusted = appUrl.replace("127.0.0.1", "localhost");
 
 const mailsTo = async (email: string) => (await mailbox(base)).filter((mail) => mail.to === email);
 
-async function openAt(browser: () => import("playwright-core").Browser, url: string): Promise<Page> {
-  const page = await (await browser().newContext({ viewport: { width: 900, height: 820 } })).newPage();
-  await page.goto(url);
-  await page.getByRole("heading", { name: "Create your account" }).waitFor();
-  return page;
-}
+const openAt = (browser: () => import("playwright-core").Browser, url: string): Promise<Page> =>
+  openApp(browser(), url, { width: 900, height: 820 });
 
 describe("the local runtime's auth routes, from the second origin and an untrusted one", () => {
   const preflight = (origin: string) =>
@@ -131,11 +127,12 @@ describeInChromium("following a mail's link, and the account actions", (browser)
     await confirm.getByLabel("Code").fill(await latestCode(base, newEmail));
     await confirm.getByRole("button", { name: "Change email" }).click();
     await page.getByTestId("email-changed").waitFor();
-    await expect(page.getByTestId("account-email").textContent()).resolves.toContain(newEmail);
+    // The session follows once useSession has refetched it (its signal fires after the answer).
+    await page.getByTestId("account-email").filter({ hasText: newEmail }).waitFor({ timeout: 10_000 });
 
     await page.getByRole("button", { name: "Delete account" }).click();
     await page.getByRole("button", { name: "Delete for good" }).click();
-    await page.getByRole("heading", { name: /Create your account|Welcome back/ }).waitFor();
+    await page.getByRole("heading", { name: /Get started|Welcome back/ }).waitFor();
     await page.context().close();
   });
 });
