@@ -1,7 +1,7 @@
 /**
  * Browsers on other origins: CORS for the trusted origins only, one origin policy for every route
- * that changes state, redirect targets on trusted origins only, and the cross-domain setup of
- * `@convex-dev/better-auth` (`crossDomain` + `crossDomainClient()`), over the real routes.
+ * that changes state, redirect targets on trusted origins only, and the cross-domain setup (the
+ * plugin's `crossDomain` option + `@convex-dev/better-auth`'s `crossDomainClient()`), over the real routes.
  */
 import { getCookie, getSetCookie } from "@convex-dev/better-auth/client/plugins";
 import { OPTIONAL_ROUTES } from "convex-otp-onboarding";
@@ -190,7 +190,7 @@ describe("CORS for the trusted origins only", () => {
   });
 });
 
-describe("the cross-domain setup (crossDomain + crossDomainClient())", () => {
+describe("the cross-domain setup (the crossDomain option + crossDomainClient())", () => {
   it("signs up, reads the session and edits the profile with the Better-Auth-Cookie header from a second origin", async () => {
     const { t, auth } = withOrigins();
     const headers = { "content-type": "application/json", origin: SECOND, "better-auth-cookie": "" };
