@@ -1,5 +1,5 @@
 import { createClient, type AuthFunctions, type GenericCtx } from "@convex-dev/better-auth";
-import { convex, crossDomain } from "@convex-dev/better-auth/plugins";
+import { convex } from "@convex-dev/better-auth/plugins";
 import { betterAuth, type BetterAuthOptions } from "better-auth/minimal";
 import { OPTIONAL_ROUTES, otpOnboarding, type OptionalRoute, type SignUpPolicy } from "convex-otp-onboarding";
 import { authRequestMutation, signUpMailAction } from "convex-otp-onboarding/convex";
@@ -107,8 +107,6 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
     ...ipAddressOptions(process.env),
     plugins: [
       convex({ authConfig }),
-      // Pages on another origin (TRUSTED_ORIGINS) keep their session in a header, not a third-party cookie.
-      crossDomain({ siteUrl: process.env.SITE_URL ?? "" }),
       otpOnboarding({
         ctx,
         fields: signUpFields,
@@ -117,6 +115,8 @@ export const createAuthOptions = (ctx: GenericCtx<DataModel>) =>
         appName: "OTP Onboarding",
         routes: optionalRoutes(process.env.OTP_OPTIONAL_ROUTES),
         signUp: signUpPolicy(process.env),
+        // Pages on another origin (TRUSTED_ORIGINS) keep their session in a header, not a third-party cookie.
+        crossDomain: { siteUrl: process.env.SITE_URL! },
       }),
     ],
   }) satisfies BetterAuthOptions;

@@ -1,7 +1,7 @@
 /**
  * Browsers on other origins: CORS for the trusted origins only, one origin policy for every route
- * that changes state, redirect targets on trusted origins only, and the cross-domain setup of
- * `@convex-dev/better-auth` (`crossDomain` + `crossDomainClient()`), over the real routes.
+ * that changes state, redirect targets on trusted origins only, and the cross-domain setup (the
+ * plugin's `crossDomain` option + `@convex-dev/better-auth`'s `crossDomainClient()`), over the real routes.
  */
 import { getCookie, getSetCookie } from "@convex-dev/better-auth/client/plugins";
 import { OPTIONAL_ROUTES } from "convex-otp-onboarding";
@@ -190,7 +190,7 @@ describe("CORS for the trusted origins only", () => {
   });
 });
 
-describe("the cross-domain setup (crossDomain + crossDomainClient())", () => {
+describe("the cross-domain setup (the crossDomain option + crossDomainClient())", () => {
   it("signs up, reads the session and edits the profile with the Better-Auth-Cookie header from a second origin", async () => {
     const { t, auth } = withOrigins();
     const headers = { "content-type": "application/json", origin: SECOND, "better-auth-cookie": "" };
@@ -229,6 +229,115 @@ describe("the cross-domain setup (crossDomain + crossDomainClient())", () => {
     expect([forged.status, (await json(forged)).code]).toEqual([403, "INVALID_ORIGIN"]);
     const after = await raw(t, "/get-session", { method: "GET", headers: { "better-auth-cookie": cookie } });
     expect(await json(after)).toMatchObject({ user: { name: "Ann Lee" } });
+  });
+});
+
+describe("the session by header (the crossDomain option), and nothing more", () => {
+  /** A signed-up user's session as crossDomainClient() keeps it: the cookies it sends back in the header. */
+  async function headerSession(t: ReturnType<typeof setup>["t"], auth: ReturnType<typeof setup>["auth"], email: string, username: string) {
+    const headers = { "content-type": "application/json", origin: SECOND, "better-auth-cookie": "" };
+    await raw(t, "/email-otp/send-verification-otp", { method: "POST", headers, body: JSON.stringify({ email, type: "sign-in" }) });
+    const signIn = await raw(t, "/sign-in/email-otp", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ email, otp: auth.lastOtp(email), username }),
+    });
+    expect(signIn.status).toBe(200);
+    return getCookie(getSetCookie(signIn.headers.get("set-better-auth-cookie")!));
+  }
+
+  it("answers every request Vary: Origin and Better-Auth-Cookie, since both change the answer", async () => {
+    const { t } = withOrigins();
+    const requests: Record<string, string>[] = [{}, { origin: SECOND }, { origin: SECOND, "better-auth-cookie": "" }, { origin: EVIL }];
+    for (const headers of requests) {
+      const response = await raw(t, "/get-session", { method: "GET", headers });
+      const vary = (response.headers.get("vary") ?? "").toLowerCase();
+      expect([headers, vary]).toEqual([headers, expect.stringContaining("origin")]);
+      expect([headers, vary]).toEqual([headers, expect.stringContaining("better-auth-cookie")]);
+    }
+  });
+
+  it("gives an untrusted page's header no session, and its answer no Set-Better-Auth-Cookie and no CORS", async () => {
+    const { t, auth } = withOrigins();
+    const cookie = await headerSession(t, auth, "ann@example.com", "ann");
+    for (const origin of [EVIL, "null", `${SITE}.evil.example`]) {
+      const response = await raw(t, "/get-session", { method: "GET", headers: { origin, "better-auth-cookie": cookie } });
+      expect([origin, response.status, await json(response)]).toEqual([origin, 200, null]);
+      expect(response.headers.get("set-better-auth-cookie")).toBeNull();
+      // Only the convex plugin's clearing of a JWT cookie (no session, nothing to keep).
+      expect(response.headers.getSetCookie().filter((cookie) => !cookie.includes("Max-Age=0"))).toEqual([]);
+      expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    }
+    // The same header from the trusted page still names the session.
+    const trusted = await raw(t, "/get-session", { method: "GET", headers: { origin: SECOND, "better-auth-cookie": cookie } });
+    expect(await json(trusted)).toMatchObject({ user: { email: "ann@example.com" } });
+  });
+
+  it("lets a bearer token name the session when both are sent, and the header's session stays signed in", async () => {
+    const { t, auth } = withOrigins();
+    const bob = await auth.signUp({ email: "bob@example.com", username: "bob" });
+    const annCookie = await headerSession(t, auth, "ann@example.com", "ann");
+    const both = { origin: SECOND, authorization: `Bearer ${bob.token}`, "better-auth-cookie": annCookie };
+    const session = await raw(t, "/get-session", { method: "GET", headers: both });
+    expect(await json(session)).toMatchObject({ user: { email: "bob@example.com" } });
+    const signOut = await raw(t, "/sign-out", { method: "POST", headers: { ...both, "content-type": "application/json" }, body: "{}" });
+    expect(signOut.status).toBe(200);
+    // Bob's session is gone, Ann's is not.
+    const bobAfter = await raw(t, "/get-session", { method: "GET", headers: { authorization: `Bearer ${bob.token}` } });
+    expect(await json(bobAfter)).toBeNull();
+    const annAfter = await raw(t, "/get-session", { method: "GET", headers: { origin: SECOND, "better-auth-cookie": annCookie } });
+    expect(await json(annAfter)).toMatchObject({ user: { email: "ann@example.com" } });
+  });
+
+  it("reads the header's session, not a cookie sent beside it", async () => {
+    const { t, auth } = withOrigins();
+    const bob = await auth.signUp({ email: "bob@example.com", username: "bob" });
+    const annCookie = await headerSession(t, auth, "ann@example.com", "ann");
+    const response = await raw(t, "/get-session", {
+      method: "GET",
+      headers: { origin: SECOND, cookie: `better-auth.session_token=${bob.token}`, "better-auth-cookie": annCookie },
+    });
+    expect(await json(response)).toMatchObject({ user: { email: "ann@example.com" } });
+  });
+
+  it("answers junk in the header as no session, never an error, and signs nobody in", async () => {
+    const { t, auth } = withOrigins();
+    const ann = await auth.signUp({ email: "ann@example.com", username: "ann" });
+    const junk = [
+      "garbage",
+      ";;;=;=",
+      "better-auth.session_token=",
+      `better-auth.session_token=${ann.token}`, // the token without its signature
+      `better-auth.session_token=${ann.token}.forged-signature`,
+      `better-auth.session_token=${"x".repeat(4000)}`,
+      "better-auth.session_token=caf\u00e9",
+      "better-auth.session_token=%00%0d%0a",
+    ];
+    for (const value of junk) {
+      const session = await raw(t, "/get-session", { method: "GET", headers: { origin: SECOND, "better-auth-cookie": value } });
+      expect([value, session.status, await json(session)]).toEqual([value, 200, null]);
+      const update = await raw(t, "/update-user", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: SECOND, "better-auth-cookie": value },
+        body: JSON.stringify({ name: "Mallory" }),
+      });
+      expect([value, update.status]).toEqual([value, 401]);
+    }
+  });
+
+  it("does not serve upstream's one-time-token route: 404 like every route the flow does not use", async () => {
+    const { t, auth } = withOrigins();
+    const ann = await auth.signUp({ email: "ann@example.com", username: "ann" });
+    const requests: Record<string, string>[] = [{}, { origin: SECOND }, { origin: SECOND, "better-auth-cookie": "" }, { authorization: `Bearer ${ann.token}` }];
+    for (const headers of requests) {
+      const response = await raw(t, "/cross-domain/one-time-token/verify", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ token: "a".repeat(32) }),
+      });
+      expect([headers, response.status, (await json(response)).code]).toEqual([headers, 404, "NOT_FOUND"]);
+      expect(response.headers.get("set-better-auth-cookie")).toBeNull();
+    }
   });
 });
 

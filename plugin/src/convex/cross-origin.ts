@@ -1,6 +1,7 @@
 /**
  * Browsers on other origins: which pages may call the auth routes (the trusted origins), the CORS
- * answers they get (and no other page does), and the redirect targets a request may name.
+ * answers they get (and no other page does), the redirect targets a request may name, and the
+ * session such a page keeps in a header instead of a third-party cookie (the `crossDomain` option).
  */
 import type { BetterAuthOptions } from "better-auth";
 import type { APIError } from "better-auth/api";
@@ -103,4 +104,59 @@ export function withCors(response: Response, origin: string | null): Response {
     headers.set("access-control-expose-headers", EXPOSED_HEADERS);
   }
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** The request header in which `crossDomainClient()` sends the cookies it keeps in the page's storage. */
+const COOKIE_HEADER = "better-auth-cookie";
+/** The answer header in which it receives them: a page cannot read `Set-Cookie`, nor keep a third-party cookie. */
+const SET_COOKIE_HEADER = "set-better-auth-cookie";
+
+/**
+ * The session of a page on another origin, kept by `crossDomainClient()` (the `crossDomain`
+ * option; `enabled: false` leaves every request as it came). The page's cookies travel as a
+ * header both ways and are, inside, exactly the cookies a first-party page would send: every check
+ * Better Auth makes of a cookie session (its signature, the `Origin` of a request that carries one)
+ * applies to them.
+ */
+export function headerSession(enabled: boolean) {
+  return {
+    /**
+     * Whether `request` keeps its session in the header: it sends one, from a trusted page
+     * (`trusted`) or from no page at all (a server). An untrusted page's header is not read.
+     */
+    uses: (request: Request, trusted: string | null) =>
+      enabled && request.headers.has(COOKIE_HEADER) && (trusted !== null || !claimedOrigin(request)),
+
+    /**
+     * The headers Better Auth reads: for a request that `uses` the header, its cookies become the
+     * only `Cookie` (one session, never two to choose from), unless a bearer token names the
+     * session; the header itself never goes further.
+     */
+    requestHeaders(headers: Headers, used: boolean): Headers {
+      if (!enabled) return headers;
+      const cookies = headers.get(COOKIE_HEADER);
+      headers.delete(COOKIE_HEADER);
+      if (!used || headers.has("authorization")) return headers;
+      headers.delete("cookie");
+      if (cookies) headers.set("cookie", cookies);
+      return headers;
+    },
+
+    /**
+     * The answer: for a request that `uses` the header, its cookies move to `Set-Better-Auth-Cookie`
+     * (as `crossDomainClient()` reads them: the `Set-Cookie` lines joined); and `Vary:
+     * Better-Auth-Cookie` on every answer, since the header changes it.
+     */
+    answer(response: Response, used: boolean): Response {
+      if (!enabled) return response;
+      const headers = new Headers(response.headers);
+      headers.append("vary", "Better-Auth-Cookie");
+      const cookies = used ? headers.get("set-cookie") : null;
+      if (cookies) {
+        headers.delete("set-cookie");
+        headers.set(SET_COOKIE_HEADER, cookies);
+      }
+      return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    },
+  };
 }

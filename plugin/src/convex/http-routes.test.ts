@@ -1,5 +1,6 @@
+import { httpRouter, makeFunctionReference } from "convex/server";
 import { describe, expect, it } from "vitest";
-import { clientIp } from "./http-routes";
+import { clientIp, codeLinkOf, registerOtpRoutes } from "./http-routes";
 
 const seenByConvex = (ip: string | null) => ({
   meta: { getRequestMetadata: async () => ({ ip }) },
@@ -58,5 +59,35 @@ describe("the client IP for the per-IP limit", () => {
     expect(await clientIp(seenByConvex("203.0.113.7"), request({}), off)).toBeNull();
     const proxied = { advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for"], trustedProxies: ["10.0.0.0/8"] } } };
     expect(await clientIp({}, request({ "x-forwarded-for": "198.51.100.9" }), proxied)).toBeNull();
+  });
+});
+
+describe("the crossDomain option", () => {
+  /** An app's `createAuth` as far as the routes read it: its plugins and their options. */
+  const appWith = (crossDomain: unknown, plugins: { id: string }[] = []) => () => ({
+    handler: async () => new Response(null),
+    options: { plugins: [{ id: "otp-onboarding", options: { crossDomain } }, ...plugins] },
+    $context: Promise.resolve({}),
+  });
+  const register = (createAuth: ReturnType<typeof appWith>) =>
+    registerOtpRoutes(httpRouter(), { createAuth, authRequest: makeFunctionReference<"mutation">("auth:authRequest") as never });
+
+  it("stops the deploy for a site URL that is not absolute, or beside upstream's crossDomain plugin", () => {
+    for (const siteUrl of ["", "/app", "app.example.com", undefined]) {
+      expect(() => register(appWith({ siteUrl }))).toThrow(/crossDomain\.siteUrl must be the app's absolute URL/);
+    }
+    expect(() => register(appWith({ siteUrl: "https://app.example.com" }, [{ id: "cross-domain" }]))).toThrow(/not both/);
+    expect(() => register(appWith({ siteUrl: "https://app.example.com" }))).not.toThrow();
+    // Without the option, upstream's plugin is the app's choice.
+    expect(() => register(appWith(undefined, [{ id: "cross-domain" }]))).not.toThrow();
+  });
+
+  it("opens the code link on the app's site: the default page, and a relative one", () => {
+    const site = "https://app.example.com/some/page";
+    expect(codeLinkOf({}, site)).toBe("https://app.example.com/code");
+    expect(codeLinkOf({ url: "/sign-in/code" }, site)).toBe("https://app.example.com/sign-in/code");
+    expect(codeLinkOf({ url: "https://other.example/code" }, site)).toBe("https://other.example/code");
+    expect(codeLinkOf(false, site)).toBeUndefined();
+    expect(codeLinkOf({}, undefined)).toBeUndefined();
   });
 });

@@ -32,7 +32,7 @@ import {
   type AuthResponse,
   type CreateAuth,
 } from "./auth-request.js";
-import { isPreflight, originPolicy, preflightAnswer, withCors } from "./cross-origin.js";
+import { headerSession, isPreflight, originPolicy, preflightAnswer, withCors } from "./cross-origin.js";
 
 /** The largest body a route takes: its fields are short, and every sign-up field is bounded by its schema. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -237,20 +237,32 @@ const answer = (error: APIError) => fromAuthResponse(errorResponse(error));
 function registrationOf(createAuth: CreateAuth) {
   const auth = createAuth({});
   const plugin = otpPluginOptions(auth);
+  const { crossDomain } = plugin;
+  if (crossDomain && !/^https?:\/\//.test(crossDomain.siteUrl)) {
+    throw new Error(`convex-otp-onboarding: crossDomain.siteUrl must be the app's absolute URL (got "${crossDomain.siteUrl}")`);
+  }
+  if (crossDomain && auth.options.plugins?.some((candidate) => candidate.id === "cross-domain")) {
+    throw new Error("convex-otp-onboarding: use the crossDomain option or @convex-dev/better-auth's crossDomain plugin, not both");
+  }
   return {
     plugin,
     basePath: auth.options.basePath ?? "/api/auth",
     authOptions: auth.options,
     origins: originPolicy(() => auth.$context),
-    codeLink: codeLinkOf(plugin.codeLink, auth.options.baseURL),
+    sessions: headerSession(crossDomain !== undefined),
+    codeLink: codeLinkOf(plugin.codeLink, crossDomain?.siteUrl ?? auth.options.baseURL),
   };
 }
 
-/** The page a mail's link opens, or `undefined` when mails carry the code alone. */
-function codeLinkOf(option: ReturnType<typeof otpPluginOptions>["codeLink"], baseURL: unknown) {
+/**
+ * The page a mail's link opens (a relative `url` resolved against the app's `site`), or
+ * `undefined` when mails carry the code alone.
+ */
+export function codeLinkOf(option: ReturnType<typeof otpPluginOptions>["codeLink"], site: unknown) {
   if (option === false) return undefined;
-  if (option.url) return option.url;
-  return typeof baseURL === "string" && URL.canParse(baseURL) ? `${new URL(baseURL).origin}/code` : undefined;
+  const base = typeof site === "string" && URL.canParse(site) ? site : undefined;
+  if (option.url) return base && !URL.canParse(option.url) ? new URL(option.url, base).href : option.url;
+  return base ? `${new URL(base).origin}/code` : undefined;
 }
 
 /** The link for one code: the page, with the address, code and purpose in its fragment only. */
@@ -323,9 +335,12 @@ async function serveAuthRequest(
   options: OtpRoutesOptions,
   registration: Registration,
 ) {
-  const origin = await registration.origins.originOf(request);
-  if ("refusal" in origin) return withCors(answer(origin.refusal), null);
-  return withCors(await serveFromTrustedPage(ctx, request, options, registration), origin.trusted);
+  const { origins, sessions } = registration;
+  const origin = await origins.originOf(request);
+  if ("refusal" in origin) return withCors(sessions.answer(answer(origin.refusal), false), null);
+  const byHeader = sessions.uses(request, origin.trusted);
+  const response = await serveFromTrustedPage(ctx, request, options, registration, byHeader);
+  return withCors(sessions.answer(response, byHeader), origin.trusted);
 }
 
 async function serveFromTrustedPage(
@@ -333,6 +348,7 @@ async function serveFromTrustedPage(
   request: Request,
   options: OtpRoutesOptions,
   registration: Registration,
+  sessionByHeader: boolean,
 ) {
   const routed = await routeOf(request, registration);
   if (routed instanceof Response) return routed;
@@ -348,7 +364,7 @@ async function serveFromTrustedPage(
     kind: "request",
     method: request.method,
     url: request.url,
-    headers: [...withForwardedHeaders(request).entries()],
+    headers: [...registration.sessions.requestHeaders(withForwardedHeaders(request), sessionByHeader).entries()],
     ...(request.method === "GET" ? {} : { body: JSON.stringify(body) }),
     ip,
     otp,

@@ -145,9 +145,9 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
    * A link beside the code in each mail, opening the app with the address, the code and its type in
    * the URL's fragment (`#email=…&otp=…&type=…`), which browsers never send to a server: a mail
    * scanner that fetches the link neither sees nor spends the code. `url` is the page that reads it
-   * (default: `/code` on the origin of Better Auth's `baseURL`, usually `SITE_URL`); `false` sends
-   * the code alone.
-   * @default { url: `${baseURL origin}/code` }
+   * (default: `/code` on the origin of `crossDomain.siteUrl`, else of Better Auth's `baseURL`,
+   * usually `SITE_URL`; a relative `url` is resolved against the same); `false` sends the code alone.
+   * @default { url: `${siteUrl or baseURL origin}/code` }
    */
   codeLink?: false | { url?: string | undefined } | undefined;
   /**
@@ -155,6 +155,18 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
    * @default { mode: "open" }
    */
   signUp?: SignUpPolicy | undefined;
+  /**
+   * Pages on another origin than the auth routes (the app on its own host, calling
+   * `https://<name>.convex.site` directly) keep their session in the page's storage instead of a
+   * third-party cookie, with `crossDomainClient()` from `@convex-dev/better-auth/client/plugins`:
+   * a request from a trusted origin sends its cookies in a `Better-Auth-Cookie` header, and gets
+   * them back in `Set-Better-Auth-Cookie` instead of `Set-Cookie`. `siteUrl` is where the app runs:
+   * the mail's code link opens there (a relative `codeLink.url` is resolved against it). Its origin
+   * must be one of Better Auth's `trustedOrigins`. For the email-code flow only; OAuth redirects need
+   * `@convex-dev/better-auth`'s `crossDomain` plugin instead (not both).
+   * @default off
+   */
+  crossDomain?: { siteUrl: string } | undefined;
 };
 
 /** The options with every default applied, resolved once per plugin instance. */
@@ -175,6 +187,7 @@ export function resolveOptions<Fields extends SignUpFieldsSchema>(options: OtpOn
     freshSessionWindow: options.freshSessionWindow ?? 300,
     codeLink: options.codeLink ?? {},
     signUp: resolveSignUpPolicy(options.signUp),
+    crossDomain: options.crossDomain,
   };
 }
 
