@@ -119,7 +119,7 @@ describe("the plugin beside authComponent.registerRoutes", () => {
     // The sign-up fields keep their rules whoever serves the route.
     expect(await answerOf(await env.auth.post("/update-user", { username: "No Caps!" }, bearer(ann.token)))).toEqual([
       400,
-      "INVALID_SIGN_UP_PARAMS",
+      "INVALID_SIGNUP_PARAMS",
     ]);
     const session = await json(await env.auth.get("/get-session", bearer(ann.token)));
     expect(session.user).toMatchObject({ id: ann.user.id, image: "https://example.com/ann.png", username: "ann" });
@@ -142,7 +142,7 @@ describe("the plugin beside authComponent.registerRoutes", () => {
     const before = httpRouter();
     registerOtpRoutes(before, { ...options, besideRegisterRoutes: true });
     authComponent.registerRoutes(before, createAuth, { cors: true });
-    expect(before.lookup("/api/auth/sign-in/email-otp", "POST")).not.toBe(before.lookup("/api/auth/sign-in/email", "POST"));
+    expect(before.lookup("/api/auth/sign-in/email-otp", "POST")![0]).not.toBe(before.lookup("/api/auth/sign-in/email", "POST")![0]);
 
     const alone = httpRouter();
     authComponent.registerRoutes(alone, createAuth);
