@@ -80,7 +80,7 @@ describe("init's edit of an auth.ts already on @convex-dev/better-auth", () => {
 
   it("adds the plugin to an auth.ts that already has createAuthOptions (the local install's shape)", () => {
     const split = DOCUMENTED.replace(
-      /export const createAuth = [\s\S]*?\n  \}\);\n/,
+      /export const createAuth = [\s\S]*?\n {2}\}\);\n/,
       `export const createAuthOptions = (ctx: GenericCtx<DataModel>) => {
   return {
     database: authComponent.adapter(ctx),
