@@ -149,3 +149,21 @@ describe("the plugin beside authComponent.registerRoutes", () => {
     expect(() => registerOtpRoutes(alone, options)).toThrow(/besideRegisterRoutes/);
   });
 });
+
+describe("paths that only look like the plugin's, beside registerRoutes", () => {
+  it("are not served by Better Auth's handler either: trailing slash, doubled slash, other case answer 404", async () => {
+    const env = besideSetup();
+    const ann = await annByPassword(env);
+    await age(env, ann.token, 60);
+    for (const path of ["/sign-in/email-otp/", "//sign-in/email-otp", "/SIGN-IN/email-otp", "/email-otp/send-verification-otp/"]) {
+      const response = await env.auth.post(path, { email: "ann@example.com", type: "sign-in", otp: "123456" });
+      expect([path, response.status]).toEqual([path, 404]);
+    }
+    expect(env.auth.outbox).toEqual([]);
+    for (const path of ["/delete-user/", "//delete-user"]) {
+      const response = await env.auth.post(path, { otp: "123456" }, bearer(ann.token));
+      expect([path, response.status]).toEqual([path, 404]);
+    }
+    expect((await env.written()).users).toHaveLength(1);
+  });
+});

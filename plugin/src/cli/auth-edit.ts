@@ -148,9 +148,9 @@ export function editAuth(source: string, file: string, template: string): EditRe
   const taken = added.find((name) => isBound(mod, name));
   if (taken) return manual(`the name \`${taken}\` is already taken in it`);
   // Type imports first, beside the app's own imports (magicast appends the others after them).
-  const typesImported =
-    ensureTypeImport(mod, program, "@convex-dev/better-auth", "AuthFunctions") &&
-    (existingOptions || ensureTypeImport(mod, program, betterAuthFrom, "BetterAuthOptions"));
+  const types = [["@convex-dev/better-auth", "AuthFunctions"], ...(existingOptions ? [] : [[betterAuthFrom, "BetterAuthOptions"]])];
+  const typeTaken = types.find(([from, name]) => !ensureTypeImport(mod, program, from!, name!))?.[1];
+  if (typeTaken) return manual(`the name \`${typeTaken}\` is already taken in it`);
   const names = {
     otpOnboarding: ensureImport(mod, "convex-otp-onboarding", "otpOnboarding"),
     authRequestMutation: ensureImport(mod, "convex-otp-onboarding/convex", "authRequestMutation"),
@@ -162,7 +162,7 @@ export function editAuth(source: string, file: string, template: string): EditRe
     signUpFields: ensureImport(mod, "./signUpFields", "signUpFields"),
   };
   const missing = Object.entries(names).find(([, local]) => !local);
-  if (missing || !typesImported) return manual(`the name \`${missing?.[0] ?? "AuthFunctions"}\` is already taken in it`);
+  if (missing) return manual(`the name \`${missing[0]}\` is already taken in it`);
   const n = names as Record<keyof typeof names, string>;
 
   // The client: the local component's schema, and the onboarding triggers.
