@@ -142,7 +142,12 @@ describe("the plugin beside authComponent.registerRoutes", () => {
     const before = httpRouter();
     registerOtpRoutes(before, { ...options, besideRegisterRoutes: true });
     authComponent.registerRoutes(before, createAuth, { cors: true });
-    expect(before.lookup("/api/auth/sign-in/email-otp", "POST")![0]).not.toBe(before.lookup("/api/auth/sign-in/email", "POST")![0]);
+    // Exact paths win over registerRoutes' prefix, its CORS preflights (`cors: true`) included.
+    for (const method of ["POST", "OPTIONS"] as const) {
+      expect(before.lookup("/api/auth/sign-in/email-otp", method)![0]).not.toBe(before.lookup("/api/auth/sign-in/email", method)![0]);
+    }
+    expect(before.lookup("/api/auth/sign-in/email-otp", "POST")![0]).toBe(before.lookup("/api/auth/delete-user", "POST")![0]);
+    expect(before.lookup("/api/auth/get-session", "GET")![0]).toBe(before.lookup("/api/auth/sign-in/email", "GET")![0]);
 
     const alone = httpRouter();
     authComponent.registerRoutes(alone, createAuth);
