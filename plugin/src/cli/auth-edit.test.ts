@@ -1,32 +1,18 @@
 // @vitest-environment node
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { editAuth } from "./auth-edit.js";
 import { editHttp } from "./edits.js";
 
-/** `convex/auth.ts` as `@convex-dev/better-auth` documents it, with a password sign-in. */
-const DOCUMENTED = `import { createClient, type GenericCtx } from "@convex-dev/better-auth";
-import { convex } from "@convex-dev/better-auth/plugins";
-import { betterAuth } from "better-auth/minimal";
-import { components } from "./_generated/api";
-import type { DataModel } from "./_generated/dataModel";
-import { query } from "./_generated/server";
-import authConfig from "./auth.config";
-
-export const authComponent = createClient<DataModel>(components.betterAuth);
-
-export const createAuth = (ctx: GenericCtx<DataModel>) =>
-  betterAuth({
-    baseURL: process.env["SITE_URL"]!,
-    database: authComponent.adapter(ctx),
-    emailAndPassword: { enabled: true, requireEmailVerification: false },
-    plugins: [convex({ authConfig })],
-  });
-
-export const getCurrentUser = query({
-  args: {},
-  handler: async (ctx) => await authComponent.safeGetAuthUser(ctx),
-});
-`;
+/**
+ * `convex/auth.ts` as `@convex-dev/better-auth` documents it, with a password sign-in: the one of
+ * check:init's fixture, so that this edit is the one check:init runs.
+ */
+const DOCUMENTED = readFileSync(
+  path.join(import.meta.dirname, "../../../scripts/init-fixtures/better-auth-password/convex/auth.ts"),
+  "utf8",
+);
 
 const HTTP = `import { httpRouter } from "convex/server";
 import { authComponent, createAuth } from "./auth";
