@@ -4,13 +4,19 @@
  * the email-code flow (and `/delete-user`, which a fresh code guards) get the plugin's answers, its
  * limits and its one transaction, and every other route keeps Better Auth's own behaviour.
  */
+import { getCookie, getSetCookie } from "@convex-dev/better-auth/client/plugins";
 import { httpRouter } from "convex/server";
 import { registerOtpRoutes } from "convex-otp-onboarding/convex";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { internal } from "./_generated/api";
 import { json, setup } from "./test.setup";
 
 const passwordApp = () => import("./passwordApp.fixture");
+const SECOND = "http://localhost:5174";
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 /** The reference backend with the password app's auth.ts and http.ts. */
 function besideSetup() {
@@ -152,6 +158,29 @@ describe("the plugin beside authComponent.registerRoutes", () => {
     const alone = httpRouter();
     authComponent.registerRoutes(alone, createAuth);
     expect(() => registerOtpRoutes(alone, options)).toThrow(/besideRegisterRoutes/);
+  });
+
+  it("refuses the plugin's own crossDomain option beside registerRoutes, whose routes would not read its header session", async () => {
+    const reference = await import("./auth");
+    const http = httpRouter();
+    reference.authComponent.registerRoutes(http, reference.createAuth);
+    const beside = { createAuth: reference.createAuth, authRequest: internal.auth.authRequest, besideRegisterRoutes: true };
+    expect(() => registerOtpRoutes(http, beside)).toThrow(/crossDomain plugin/);
+  });
+
+  it("keeps one session for a page on another origin across both handlers (@convex-dev/better-auth's crossDomain)", async () => {
+    vi.stubEnv("TRUSTED_ORIGINS", SECOND);
+    const { t, auth } = besideSetup();
+    const headers = { "content-type": "application/json", origin: SECOND, "better-auth-cookie": "" };
+    const post = (path: string, body: unknown) => t.fetch(`/api/auth${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    await post("/email-otp/send-verification-otp", { email: "ann@example.com", type: "sign-in" });
+    const signIn = await post("/sign-in/email-otp", { email: "ann@example.com", otp: auth.lastOtp("ann@example.com"), username: "ann" });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers.get("access-control-allow-origin")).toBe(SECOND);
+    const cookie = getCookie(getSetCookie(signIn.headers.get("set-better-auth-cookie")!));
+    // Read back by Better Auth's own handler, as the session of every sign-in method is.
+    const session = await t.fetch("/api/auth/get-session", { headers: { origin: SECOND, "better-auth-cookie": cookie } });
+    expect(await json(session)).toMatchObject({ user: { email: "ann@example.com", username: "ann" } });
   });
 });
 

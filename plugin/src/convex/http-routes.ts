@@ -428,6 +428,14 @@ export function registerOtpRoutes(http: HttpRouter, options: OtpRoutesOptions) {
   // Every method Convex routes, so that what the flow does not use answers a JSON 404 with a code.
   const methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
   if (options.besideRegisterRoutes) {
+    if (registration.plugin.crossDomain) {
+      // The option keeps the header session on the plugin's routes only; Better Auth's would not read it.
+      throw new Error(
+        "convex-otp-onboarding: the crossDomain option serves pages on another origin on the plugin's routes " +
+          "only, and beside registerRoutes the session routes are Better Auth's: use @convex-dev/better-auth's " +
+          "crossDomain plugin instead (both handlers run it), with registerRoutes(http, createAuth, { cors: true }).",
+      );
+    }
     for (const path of OWN_PATHS) for (const method of methods) http.route({ path: `${basePath}${path}`, method, handler });
   } else {
     if (http.lookup(`${basePath}/`, "GET") || http.lookup(`${basePath}/`, "POST")) {
