@@ -110,6 +110,13 @@ describe("init's edit of an http.ts that serves Better Auth with registerRoutes"
     expect(editHttp(result.text)).toEqual({ upToDate: true });
   });
 
+  it("does the same beside registerRoutesLazy", () => {
+    const result = editHttp(HTTP.replace("registerRoutes(", "registerRoutesLazy("));
+    if (!("text" in result)) throw new Error(JSON.stringify(result));
+    expect(flat(result.text)).toContain("authComponent.registerRoutesLazy(http, createAuth); registerOtpRoutes(http, {");
+    expect(result.text).toContain("besideRegisterRoutes: true");
+  });
+
   it("leaves an http.ts alone where registerRoutes is called in an unusual place", () => {
     const nested = HTTP.replace("authComponent.registerRoutes(http, createAuth);", "if (process.env.AUTH) authComponent.registerRoutes(http, createAuth);");
     expect(editHttp(nested)).toMatchObject({ manual: expect.stringContaining("registerRoutes"), lines: expect.stringContaining("besideRegisterRoutes: true") });

@@ -91,10 +91,12 @@ export function editHttp(source: string): EditResult {
   const router = httpRouter && variableOfCall(mod, httpRouter);
   // Better Auth's own handler (`authComponent.registerRoutes(http, createAuth)`) keeps the routes of the
   // app's other sign-in methods: the plugin's routes go beside it, right after it.
-  const servesBetterAuth = [...nodes(body(mod))].some((node) => isMethodCall(node, undefined, "registerRoutes"));
+  const isRegisterRoutes = (node: Node) =>
+    isMethodCall(node, undefined, "registerRoutes") || isMethodCall(node, undefined, "registerRoutesLazy");
+  const servesBetterAuth = [...nodes(body(mod))].some(isRegisterRoutes);
   const besideLines = lines.replace("authRequest: internal.auth.authRequest }", "authRequest: internal.auth.authRequest, besideRegisterRoutes: true }");
   const registerRoutes = body(mod).find(
-    (s) => s.type === "ExpressionStatement" && isMethodCall(s["expression"] as Node, undefined, "registerRoutes"),
+    (s) => s.type === "ExpressionStatement" && isRegisterRoutes(s["expression"] as Node),
   );
   const routerArg = registerRoutes && ((registerRoutes["expression"] as Node)["arguments"] as Node[])[0];
   if (servesBetterAuth && (!registerRoutes || routerArg?.["name"] !== router)) {
