@@ -13,6 +13,7 @@ import {
   type FunctionReference,
   type GenericActionCtx,
   type HttpRouter,
+  type PublicHttpAction,
 } from "convex/server";
 import { deliver, deliverNotice } from "../mail/capture.js";
 import type { SignUpNotice } from "../mail/notice.js";
@@ -407,6 +408,37 @@ async function serveFromTrustedPage(
   return fromAuthResponse(result.response);
 }
 
+// Every method Convex routes, so that what the flow does not use answers a JSON 404 with a code.
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+/** The whole base path: the plugin alone serves Better Auth. */
+function routeBasePath(http: HttpRouter, basePath: string, handler: PublicHttpAction) {
+  if (http.lookup(`${basePath}/`, "GET") || http.lookup(`${basePath}/`, "POST")) {
+    throw new Error(
+      `convex-otp-onboarding: ${basePath}/ is already served (by authComponent.registerRoutes?). To keep it ` +
+        "for your other sign-in methods, pass `besideRegisterRoutes: true` to registerOtpRoutes; to sign in " +
+        "by email code alone, remove it.",
+    );
+  }
+  for (const method of METHODS) http.route({ pathPrefix: `${basePath}/`, method, handler });
+}
+
+/**
+ * The exact paths of the plugin's own routes, beside `authComponent.registerRoutes`: Convex matches
+ * an exact path before a prefix, whichever was registered first.
+ */
+function routeOwnPaths(http: HttpRouter, { plugin, basePath }: Registration, handler: PublicHttpAction) {
+  if (plugin.crossDomain) {
+    // The option keeps the header session on the plugin's routes only; Better Auth's would not read it.
+    throw new Error(
+      "convex-otp-onboarding: the crossDomain option serves pages on another origin on the plugin's routes " +
+        "only, and beside registerRoutes the session routes are Better Auth's: use @convex-dev/better-auth's " +
+        "crossDomain plugin instead (both handlers run it), with registerRoutes(http, createAuth, { cors: true }).",
+    );
+  }
+  for (const path of OWN_PATHS) for (const method of METHODS) http.route({ path: `${basePath}${path}`, method, handler });
+}
+
 /**
  * Serves Better Auth under `/api/auth/*` through the plugin: the routes of the email-code flow and
  * the session routes, each request's database work in one transaction (the auth mutation), the
@@ -425,28 +457,8 @@ export function registerOtpRoutes(http: HttpRouter, options: OtpRoutesOptions) {
   const registration = registrationOf(options.createAuth);
   const { basePath } = registration;
   const handler = httpActionGeneric((ctx, request) => serveAuthRequest(ctx, request, options, registration));
-  // Every method Convex routes, so that what the flow does not use answers a JSON 404 with a code.
-  const methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
-  if (options.besideRegisterRoutes) {
-    if (registration.plugin.crossDomain) {
-      // The option keeps the header session on the plugin's routes only; Better Auth's would not read it.
-      throw new Error(
-        "convex-otp-onboarding: the crossDomain option serves pages on another origin on the plugin's routes " +
-          "only, and beside registerRoutes the session routes are Better Auth's: use @convex-dev/better-auth's " +
-          "crossDomain plugin instead (both handlers run it), with registerRoutes(http, createAuth, { cors: true }).",
-      );
-    }
-    for (const path of OWN_PATHS) for (const method of methods) http.route({ path: `${basePath}${path}`, method, handler });
-  } else {
-    if (http.lookup(`${basePath}/`, "GET") || http.lookup(`${basePath}/`, "POST")) {
-      throw new Error(
-        `convex-otp-onboarding: ${basePath}/ is already served (by authComponent.registerRoutes?). To keep it ` +
-          "for your other sign-in methods, pass `besideRegisterRoutes: true` to registerOtpRoutes; to sign in " +
-          "by email code alone, remove it.",
-      );
-    }
-    for (const method of methods) http.route({ pathPrefix: `${basePath}/`, method, handler });
-  }
+  if (options.besideRegisterRoutes) routeOwnPaths(http, registration, handler);
+  else routeBasePath(http, basePath, handler);
   if (!http.lookup("/.well-known/openid-configuration", "GET")) {
     // Where OpenID clients look first; Better Auth keeps the configuration under the base path.
     http.route({
