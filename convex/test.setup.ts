@@ -17,10 +17,12 @@ export type SetupOptions = {
   captureMail?: boolean;
   /** Enforce Convex's per-transaction limits (`true`), or tighter ones. */
   transactionLimits?: true | { databaseQueries?: number; documentsRead?: number; documentsWritten?: number };
+  /** Modules loaded in place of the app's own, by path (e.g. `"./http.ts"`). */
+  replace?: Record<string, () => Promise<any>>;
 };
 
-export function setup({ transactionLimits, ...options }: SetupOptions = {}) {
-  const t = convexTest({ schema, modules, transactionLimits });
+export function setup({ transactionLimits, replace, ...options }: SetupOptions = {}) {
+  const t = convexTest({ schema, modules: { ...modules, ...replace }, transactionLimits });
   const auth = authTest(t, { schema: authSchema, modules: authModules, ...options });
 
   const inAuthComponent = <T>(handler: (ctx: { db: any }) => Promise<T>): Promise<T> =>

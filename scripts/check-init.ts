@@ -3,7 +3,7 @@
  * the fixture apps of `scripts/init-fixtures/`, and checks for each that
  *
  * 1. `init --yes` succeeds, and every line of each file it edited is still there (the app's own
- *    routes, components, tables and providers);
+ *    routes, components, tables and providers), but those its `expect.json` says init rewrites;
  * 2. Convex's bundler accepts the app, offline (`check:deploy`'s way);
  * 3. the app's own tests pass, and, where init could wire everything, the kit's first sign-up test
  *    as `docs/init.md` shows it passes too;
@@ -11,7 +11,8 @@
  *
  * One tarball for all fixtures, one npm cache (npm's own). Needs the npm registry (the fixtures'
  * dependencies, and Better Auth's generator `auth`, which init runs with npx). A fixture's
- * `expect.json` says what init must leave to the person (`manual`: files it prints lines for).
+ * `expect.json` says what init must leave to the person (`manual`: files it prints lines for) and
+ * which of the app's own lines it rewrites on purpose (`rewritten`).
  *
  * Options: `--keep` leaves the apps in place; `--only <name>` checks one fixture.
  */
@@ -30,7 +31,11 @@ const { values: options } = parseArgs({
   options: { keep: { type: "boolean", default: false }, only: { type: "string" } },
 });
 
-type Expectation = { manual?: string[] };
+/**
+ * What a fixture expects of init: `manual`, the files it must leave alone and print lines for;
+ * `rewritten`, by file, the app's own lines it changes on purpose (every other line must stay).
+ */
+type Expectation = { manual?: string[]; rewritten?: Record<string, string[]> };
 
 /** The kit's first test, as docs/init.md shows it to a person who just ran init. */
 function firstTestOfDocs(): string {
@@ -105,9 +110,15 @@ async function checkFixture(name: string) {
     const first = await run("npx", ["convex-otp-onboarding", "init", "--yes"], app, report);
     report.push(first);
     const afterInit = snapshot(app);
+    // Lines are compared without their indentation: an edit may move a block one level in or out.
     for (const file of sameFiles(original, afterInit).filter((file) => original.has(file))) {
-      const lines = afterInit.get(file)!.split("\n");
-      const lost = original.get(file)!.split("\n").filter((line) => line.trim() && !lines.includes(line));
+      const lines = new Set(afterInit.get(file)!.split("\n").map((line) => line.trim()));
+      const rewritten = new Set(expectation.rewritten?.[file] ?? []);
+      const lost = original
+        .get(file)!
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line && !lines.has(line) && !rewritten.has(line));
       if (lost.length > 0) throw new Error(`init dropped lines of ${file}:\n${lost.join("\n")}`);
     }
     for (const file of expectation.manual ?? []) {

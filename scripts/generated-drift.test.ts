@@ -4,7 +4,7 @@
  * they no longer name the modules that are there: a module added without its line, or a line left
  * for a module that is gone.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -159,6 +159,16 @@ describe.each(localComponents(convexDir).map((dir) => [rel(dir), dir]))("%s/_gen
     // It imports the component's modules, and with them Better Auth and the app's auth options:
     // a cold import of that graph took over Vitest's default 5 s on a loaded 2-core machine.
   }, 30_000);
+});
+
+// The fixture apps of `npm run check:init` keep theirs by hand too, as each app is before init.
+const fixtures = path.join(repo, "scripts/init-fixtures");
+const fixtureApps = readdirSync(fixtures).map((name) => [name, path.join(fixtures, name, "convex")]);
+describe.each(fixtureApps)("scripts/init-fixtures/%s/convex/_generated/", (_name, dir) => {
+  it("names every module of the fixture in api.d.ts, and no other", () => {
+    const apiFile = path.join(dir, "_generated", "api.d.ts");
+    expect(drift(apiFile, convexModules(dir), fullApiModules(apiFile), dir, addLine)).toEqual([]);
+  });
 });
 
 describe("the module rules of the Convex CLI", () => {

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { checkAuth, editAuthConfig, editConvexConfig, editHttp, editSchema } from "./edits.js";
+import { editAuth } from "./auth-edit.js";
+import { editAuthConfig, editConvexConfig, editHttp, editSchema } from "./edits.js";
 import { InitError } from "./errors.js";
 
 const text = (result: ReturnType<typeof editHttp>) => {
@@ -80,18 +81,13 @@ describe("init's edits of existing files", () => {
     expect(editHttp("this is not TypeScript {")).toMatchObject({ manual: "it does not parse as TypeScript" });
   });
 
-  it("leaves routes served by registerRoutes alone: registerOtpRoutes would take their place", () => {
-    const withBetterAuth = `import { httpRouter } from "convex/server";\nimport { authComponent, createAuth } from "./auth";\n\nconst http = httpRouter();\nauthComponent.registerRoutes(http, createAuth);\n\nexport default http;\n`;
-    expect(editHttp(withBetterAuth)).toMatchObject({ manual: expect.stringContaining("registerRoutes") });
-  });
-
   it("refuses an app whose schema already has a table named onboardings", () => {
     expect(() => editSchema(SCHEMA.replace("messages", "onboardings"))).toThrow(InitError);
   });
 
   it("refuses an auth.ts with Better Auth's own emailOTP, and accepts one that uses the plugin", () => {
     const withEmailOtp = `import { emailOTP } from "better-auth/plugins";\nexport const plugins = [emailOTP({ sendVerificationOTP: async () => {} })];\n`;
-    expect(() => checkAuth(withEmailOtp, "convex/auth.ts", "")).toThrow(/already uses Better Auth's emailOTP/);
-    expect(checkAuth(`import { otpOnboarding } from "convex-otp-onboarding";\n`, "convex/auth.ts", "")).toEqual({ upToDate: true });
+    expect(() => editAuth(withEmailOtp, "convex/auth.ts", "")).toThrow(/already uses Better Auth's emailOTP/);
+    expect(editAuth(`import { otpOnboarding } from "convex-otp-onboarding";\n`, "convex/auth.ts", "")).toEqual({ upToDate: true });
   });
 });

@@ -24,13 +24,15 @@ export type EditResult = { text: string } | { upToDate: true } | { manual: strin
 
 const PACKAGE_CONVEX = "convex-otp-onboarding/convex";
 
-function finish(mod: ProxifiedModule, source: string): EditResult {
+/** The module printed back, or `upToDate` when that changes nothing. */
+export function finish(mod: ProxifiedModule, source: string): EditResult {
   const text = generateCode(mod).code;
   const withNewline = text.endsWith("\n") ? text : `${text}\n`;
   return withNewline === source ? { upToDate: true } : { text: withNewline };
 }
 
-function unparsable(lines: string): EditResult {
+/** The answer for a file that does not parse: change nothing, give the lines. */
+export function unparsable(lines: string): EditResult {
   return { manual: "it does not parse as TypeScript", lines };
 }
 
@@ -85,29 +87,41 @@ export function editHttp(source: string): EditResult {
   if (!mod) return unparsable(lines);
   const registered = importedAs(mod, PACKAGE_CONVEX, "registerOtpRoutes");
   if (registered && [...nodes(body(mod))].some((node) => isCallOf(node, registered))) return { upToDate: true };
-  if ([...nodes(body(mod))].some((node) => isMethodCall(node, undefined, "registerRoutes"))) {
-    return {
-      manual:
-        "it serves Better Auth's routes with `registerRoutes`. `registerOtpRoutes` takes their place and " +
-        "serves the email-code flow and the session routes only: routes of other sign-in methods would " +
-        "answer 404. Replace the `registerRoutes` line once the app signs in by email code alone",
-      lines,
-    };
-  }
   const httpRouter = importedAs(mod, "convex/server", "httpRouter");
   const router = httpRouter && variableOfCall(mod, httpRouter);
-  if (!router) return { manual: "it has no `const http = httpRouter()`", lines };
+  // Better Auth's own handler (`authComponent.registerRoutes(http, createAuth)`) keeps the routes of the
+  // app's other sign-in methods: the plugin's routes go beside it, right after it.
+  const isRegisterRoutes = (node: Node) =>
+    isMethodCall(node, undefined, "registerRoutes") || isMethodCall(node, undefined, "registerRoutesLazy");
+  const servesBetterAuth = [...nodes(body(mod))].some(isRegisterRoutes);
+  const besideLines = lines.replace("authRequest: internal.auth.authRequest }", "authRequest: internal.auth.authRequest, besideRegisterRoutes: true }");
+  const registerRoutes = body(mod).find(
+    (s) => s.type === "ExpressionStatement" && isRegisterRoutes(s["expression"] as Node),
+  );
+  const routerArg = registerRoutes && ((registerRoutes["expression"] as Node)["arguments"] as Node[])[0];
+  if (servesBetterAuth && (!registerRoutes || routerArg?.["name"] !== router)) {
+    return {
+      manual:
+        "it serves Better Auth's routes with `registerRoutes`, somewhere other than a line of its own after " +
+        "`const http = httpRouter()`. Add the plugin's routes beside it (they answer only the email-code flow)",
+      lines: besideLines,
+    };
+  }
+  if (!router) return { manual: "it has no `const http = httpRouter()`", lines: servesBetterAuth ? besideLines : lines };
   const register = ensureImport(mod, PACKAGE_CONVEX, "registerOtpRoutes");
   const internal = ensureImport(mod, "./_generated/api", "internal");
   const createAuth = ensureImport(mod, "./auth", "createAuth");
   if (!register || !internal || !createAuth) {
-    return { manual: "one of the names `registerOtpRoutes`, `internal`, `createAuth` is taken in it", lines };
+    return { manual: "one of the names `registerOtpRoutes`, `internal`, `createAuth` is taken in it", lines: servesBetterAuth ? besideLines : lines };
   }
   const options = createAuth === "createAuth" ? "createAuth" : `createAuth: ${createAuth}`;
+  const beside = registerRoutes ? ", besideRegisterRoutes: true" : "";
   insertStatement(
     mod,
-    statement(`${register}(${router}, { ${options}, authRequest: ${internal}.auth.authRequest });`),
-    (s) => s.type === "VariableDeclaration" && [...nodes(s)].some((n) => isCallOf(n, httpRouter)),
+    statement(`${register}(${router}, { ${options}, authRequest: ${internal}.auth.authRequest${beside} });`),
+    registerRoutes
+      ? (s) => s === registerRoutes
+      : (s) => s.type === "VariableDeclaration" && [...nodes(s)].some((n) => isCallOf(n, httpRouter)),
   );
   return finish(mod, source);
 }
@@ -164,28 +178,4 @@ export function editAuthConfig(source: string): EditResult {
   if (!local) return { manual: "the name `getAuthConfigProvider` is taken in it", lines };
   providers.push(statement(`${local}();`)["expression"] as Node);
   return finish(mod, source);
-}
-
-/**
- * `auth.ts`, when the app has one: nothing to do once it uses `otpOnboarding`; a refusal when it has
- * Better Auth's own `emailOTP` (the plugin configures it); otherwise the lines to add by hand.
- */
-export function checkAuth(source: string, path: string, template: string): EditResult {
-  const mod = parse(source);
-  if (!mod) return unparsable(template);
-  if (Object.values(mod.imports).some((item) => item.imported === "emailOTP")) {
-    throw new InitError(
-      `${path} already uses Better Auth's emailOTP plugin. otpOnboarding configures emailOTP itself, so ` +
-        "the two cannot be combined: remove emailOTP (and its sendVerificationOTP) from your Better Auth " +
-        "options, then run init again. Nothing was changed.",
-    );
-  }
-  if (importedAs(mod, "convex-otp-onboarding", "otpOnboarding")) return { upToDate: true };
-  return {
-    manual:
-      "it is your own auth setup, which init does not rewrite. Add the plugin to your Better Auth options " +
-      "as below: the triggers to createClient, otpOnboarding to plugins, and the exports " +
-      "(createAuthOptions, the triggers, authRequest)",
-    lines: template,
-  };
 }

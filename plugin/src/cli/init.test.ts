@@ -42,6 +42,22 @@ describe("npx convex-otp-onboarding init", () => {
     expect(plan.componentDir).toBe("src/backend/betterAuth");
   });
 
+  it("wires an app already on @convex-dev/better-auth (the fixture of check:init), leaving nothing to do by hand", () => {
+    const fixture = path.join(import.meta.dirname, "../../../scripts/init-fixtures/better-auth-password");
+    const files = Object.fromEntries(
+      ["package.json", "convex/auth.ts", "convex/http.ts", "convex/convex.config.ts", "convex/schema.ts", "convex/auth.config.ts"].map(
+        (file) => [file, readFileSync(path.join(fixture, file), "utf8")],
+      ),
+    );
+    const plan = planInit(findApp(appWith(files)));
+    expect(plan.manual).toEqual([]);
+    expect(plan.generateSchema).toBe(true);
+    const change = (file: string) => plan.changes.find((candidate) => candidate.file === file)!.after;
+    expect(change("convex/auth.ts")).toContain("otpOnboarding({");
+    expect(change("convex/http.ts")).toMatch(/registerRoutes\(http, createAuth\);\n\nregisterOtpRoutes\(http, \{[^}]*besideRegisterRoutes: true/);
+    expect(change("convex/signUpFields.ts")).toContain(".optional(),\n  name");
+  });
+
   it("stops on a file it cannot read, before writing anything", () => {
     const root = appWith({ "convex/tasks.ts": "" });
     mkdirSync(path.join(root, "convex/http.ts"));

@@ -5,7 +5,8 @@
 import path from "node:path";
 import type { ConvexApp } from "./app.js";
 import { unifiedDiff } from "./diff.js";
-import { checkAuth, editAuthConfig, editConvexConfig, editHttp, editSchema, type EditResult } from "./edits.js";
+import { editAuth } from "./auth-edit.js";
+import { editAuthConfig, editConvexConfig, editHttp, editSchema, type EditResult } from "./edits.js";
 import { readText } from "./files.js";
 import * as templates from "./templates.js";
 
@@ -23,9 +24,7 @@ export type Plan = {
   componentDir: string;
 };
 
-type FileRule =
-  | { file: string; create: string; edit?: (source: string) => EditResult; needsOurAuth?: boolean }
-  | { file: string; create: string; check: (source: string) => EditResult; needsOurAuth?: boolean };
+type FileRule = { file: string; create: string; edit?: (source: string) => EditResult; needsOurAuth?: boolean };
 
 /** The plan for `app`: reads its files, writes nothing. */
 export function planInit(app: ConvexApp): Plan {
@@ -36,14 +35,10 @@ export function planInit(app: ConvexApp): Plan {
     { file: inConvex("betterAuth/convex.config.ts"), create: templates.componentConfig, needsOurAuth: true },
     { file: inConvex("betterAuth/auth.ts"), create: templates.componentStaticAuth, needsOurAuth: true },
     { file: inConvex("betterAuth/adapter.ts"), create: templates.componentAdapter, needsOurAuth: true },
-    { file: inConvex("signUpFields.ts"), create: templates.signUpFields },
+    { file: inConvex("signUpFields.ts"), create: templates.signUpFields(app.hasBetterAuth) },
     { file: inConvex("mailer.ts"), create: templates.mailer },
     { file: inConvex("onboarding.ts"), create: templates.onboarding, needsOurAuth: true },
-    {
-      file: inConvex("auth.ts"),
-      create: templates.auth,
-      check: (source) => checkAuth(source, inConvex("auth.ts"), templates.auth),
-    },
+    { file: inConvex("auth.ts"), create: templates.auth, edit: (source) => editAuth(source, inConvex("auth.ts"), templates.auth) },
     { file: inConvex("auth.config.ts"), create: templates.authConfig, edit: editAuthConfig },
     { file: inConvex("http.ts"), create: templates.http, edit: editHttp, needsOurAuth: true },
     { file: inConvex("schema.ts"), create: templates.schema, edit: editSchema },
@@ -57,15 +52,15 @@ export function planInit(app: ConvexApp): Plan {
 
   const changes: Change[] = [];
   const manual: Manual[] = [];
-  // An auth.ts of the app's own (not yet using the plugin) comes first: until the person adds the
-  // plugin to it, the files that import from it would not build, so they are shown, not written.
+  // An auth.ts of the app's own that init cannot edit comes first: until the person adds the plugin
+  // to it, the files that import from it would not build, so they are shown, not written.
   const authFile = inConvex("auth.ts");
   const authSource = readText(path.join(app.root, authFile));
-  const ownAuth = authSource !== null && "manual" in checkAuth(authSource, authFile, templates.auth);
+  const ownAuth = authSource !== null && "manual" in editAuth(authSource, authFile, templates.auth);
   for (const rule of rules) {
     const before = readText(path.join(app.root, rule.file));
     if (ownAuth && rule.needsOurAuth) {
-      const result = before === null ? null : "edit" in rule && rule.edit ? rule.edit(before) : { upToDate: true as const };
+      const result = before === null ? null : rule.edit ? rule.edit(before) : { upToDate: true as const };
       const waits = `it depends on ${authFile}, which needs the plugin first`;
       if (result === null) {
         manual.push({ file: rule.file, reason: waits, then: "Once it has it, create this file:", lines: rule.create });
@@ -81,10 +76,9 @@ export function planInit(app: ConvexApp): Plan {
       changes.push({ file: rule.file, before: null, after: rule.create });
       continue;
     }
-    const edit = "edit" in rule ? rule.edit : "check" in rule ? rule.check : undefined;
     // A file init does not edit is the app's own (or init's from an earlier run): left as it is.
-    if (!edit) continue;
-    const result = edit(before);
+    if (!rule.edit) continue;
+    const result = rule.edit(before);
     if ("text" in result) changes.push({ file: rule.file, before, after: result.text });
     else if ("manual" in result) {
       manual.push({ file: rule.file, reason: result.manual, then: "Add these lines yourself:", lines: result.lines });

@@ -34,11 +34,17 @@ export const { create, findOne, findMany, updateOne, updateMany, deleteOne, dele
   createApi(schema, createAuthOptions);
 `;
 
-export const signUpFields = `import * as z from "zod";
+/**
+ * \`signUpFields.ts\`. In an app that already has Better Auth users (\`existingUsers\`), \`username\` is
+ * optional: the users already there, and those who sign up another way (e.g. by password), have none.
+ */
+export const signUpFields = (existingUsers: boolean) => `import * as z from "zod";
 
 /** What a new user gives at sign-up, besides the email: one schema for server, table and forms. */
 export const signUpFields = z.object({
-  username: z.string().trim().min(3).max(20).regex(/^[a-z0-9_]+$/),
+  username: z.string().trim().min(3).max(20).regex(/^[a-z0-9_]+$/)${
+    existingUsers ? "\n    // Optional: the users you already have, and those who sign up another way, have none.\n    .optional()" : ""
+  },
   name: z.string().trim().min(1).max(50).optional(),
 });
 `;

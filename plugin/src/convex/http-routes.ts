@@ -13,12 +13,13 @@ import {
   type FunctionReference,
   type GenericActionCtx,
   type HttpRouter,
+  type PublicHttpAction,
 } from "convex/server";
 import { deliver, deliverNotice } from "../mail/capture.js";
 import type { SignUpNotice } from "../mail/notice.js";
 import { isMailRefused, maskEmail, type OtpMail, type OtpSender, type OtpType } from "../mail/sender.js";
 import { pluginError } from "../server/answers.js";
-import { servedRoute } from "../server/routes.js";
+import { OWN_PATHS, servedRoute } from "../server/routes.js";
 import { codedErrorData } from "../shared/convex-error.js";
 import { ERROR_STATUS, OTP_ONBOARDING_ERROR_CODES } from "../shared/error-codes.js";
 import {
@@ -215,6 +216,14 @@ export type OtpRoutesOptions = {
   createAuth: CreateAuth;
   /** The auth mutation: `internal.auth.authRequest`. */
   authRequest: FunctionReference<"mutation", "internal", AuthRequestArgs, AuthRequestResult>;
+  /**
+   * Serve only the routes of the email-code flow, beside `authComponent.registerRoutes(http, createAuth)`,
+   * which keeps serving every other route under the base path (passwords, social sign-in, the
+   * session routes). The plugin's paths are exact, so they win over that handler's path prefix, in
+   * either order of registration. See docs/install.md ("An app already on Better Auth").
+   * @default false: the plugin serves the whole base path, and what the flow does not use answers 404
+   */
+  besideRegisterRoutes?: boolean;
 };
 
 /** Copies a proxy's original host and protocol back, as `@convex-dev/better-auth` does for its routes. */
@@ -399,11 +408,43 @@ async function serveFromTrustedPage(
   return fromAuthResponse(result.response);
 }
 
+// Every method Convex routes, so that what the flow does not use answers a JSON 404 with a code.
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+/** The whole base path: the plugin alone serves Better Auth. */
+function routeBasePath(http: HttpRouter, basePath: string, handler: PublicHttpAction) {
+  if (http.lookup(`${basePath}/`, "GET") || http.lookup(`${basePath}/`, "POST")) {
+    throw new Error(
+      `convex-otp-onboarding: ${basePath}/ is already served (by authComponent.registerRoutes?). To keep it ` +
+        "for your other sign-in methods, pass `besideRegisterRoutes: true` to registerOtpRoutes; to sign in " +
+        "by email code alone, remove it.",
+    );
+  }
+  for (const method of METHODS) http.route({ pathPrefix: `${basePath}/`, method, handler });
+}
+
+/**
+ * The exact paths of the plugin's own routes, beside `authComponent.registerRoutes`: Convex matches
+ * an exact path before a prefix, whichever was registered first.
+ */
+function routeOwnPaths(http: HttpRouter, { plugin, basePath }: Registration, handler: PublicHttpAction) {
+  if (plugin.crossDomain) {
+    // The option keeps the header session on the plugin's routes only; Better Auth's would not read it.
+    throw new Error(
+      "convex-otp-onboarding: the crossDomain option serves pages on another origin on the plugin's routes " +
+        "only, and beside registerRoutes the session routes are Better Auth's: use @convex-dev/better-auth's " +
+        "crossDomain plugin instead (both handlers run it), with registerRoutes(http, createAuth, { cors: true }).",
+    );
+  }
+  for (const path of OWN_PATHS) for (const method of METHODS) http.route({ path: `${basePath}${path}`, method, handler });
+}
+
 /**
  * Serves Better Auth under `/api/auth/*` through the plugin: the routes of the email-code flow and
  * the session routes, each request's database work in one transaction (the auth mutation), the
  * code mail sent once it has committed. Every other path answers 404. Use it instead of
- * `authComponent.registerRoutes`.
+ * `authComponent.registerRoutes`, or beside it with `besideRegisterRoutes: true` when the app
+ * keeps other sign-in methods (then the plugin answers only the routes of its flow).
  *
  * ```ts
  * // convex/http.ts
@@ -416,10 +457,8 @@ export function registerOtpRoutes(http: HttpRouter, options: OtpRoutesOptions) {
   const registration = registrationOf(options.createAuth);
   const { basePath } = registration;
   const handler = httpActionGeneric((ctx, request) => serveAuthRequest(ctx, request, options, registration));
-  // Every method Convex routes, so that what the flow does not use answers a JSON 404 with a code.
-  for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const) {
-    http.route({ pathPrefix: `${basePath}/`, method, handler });
-  }
+  if (options.besideRegisterRoutes) routeOwnPaths(http, registration, handler);
+  else routeBasePath(http, basePath, handler);
   if (!http.lookup("/.well-known/openid-configuration", "GET")) {
     // Where OpenID clients look first; Better Auth keeps the configuration under the base path.
     http.route({

@@ -163,7 +163,8 @@ export type OtpOnboardingOptions<Fields extends SignUpFieldsSchema> = {
    * them back in `Set-Better-Auth-Cookie` instead of `Set-Cookie`. `siteUrl` is where the app runs:
    * the mail's code link opens there (a relative `codeLink.url` is resolved against it). Its origin
    * must be one of Better Auth's `trustedOrigins`. For the email-code flow only; OAuth redirects need
-   * `@convex-dev/better-auth`'s `crossDomain` plugin instead (not both).
+   * `@convex-dev/better-auth`'s `crossDomain` plugin instead (not both), and so does an app that
+   * keeps Better Auth's own routes beside the plugin's (`besideRegisterRoutes`).
    * @default off
    */
   crossDomain?: { siteUrl: string } | undefined;

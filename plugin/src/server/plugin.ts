@@ -204,8 +204,10 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
           rateLimit: { ...ctx.rateLimit, customRules },
           // One request, one transaction: what it reads of its code and the signing keys, it reads once.
           adapter: requestAdapter(ctx.adapter, plugin.state),
-          // The fresh-code window replaces Better Auth's own `session.freshAge` (unless the app set it).
-          ...(ctx.options.session?.freshAge === undefined ? { sessionConfig: { ...ctx.sessionConfig, freshAge: 0 } } : {}),
+          // On the routes the plugin serves (their requests carry its state), the fresh-code window
+          // replaces Better Auth's own `session.freshAge`, unless the app set it; routes served by
+          // the app's own Better Auth handler (`besideRegisterRoutes`) keep Better Auth's.
+          ...(ctx.options.session?.freshAge === undefined && plugin.state() ? { sessionConfig: { ...ctx.sessionConfig, freshAge: 0 } } : {}),
         },
         options: {
           // Expired codes are deleted by their scheduled cleanup: Better Auth's sweep on every

@@ -43,6 +43,11 @@ export type Route = {
   signUpFields?: boolean;
   /** Which optional route turns it on; without one it is always served. */
   optional?: OptionalRoute;
+  /**
+   * A session route every sign-in method uses, with no code and no guard of the plugin's: beside
+   * `authComponent.registerRoutes` (`besideRegisterRoutes`), the app's Better Auth handler serves it.
+   */
+  sharedWithBetterAuth?: true;
 };
 
 /**
@@ -125,15 +130,22 @@ export const ROUTES: Readonly<Record<string, Route>> = {
     purpose: "from-action",
     keys: ["action"],
   },
-  "/get-session": { method: "GET", kind: "session", keys: [] },
-  "/sign-out": { method: "POST", kind: "session", keys: [] },
-  "/update-user": { method: "POST", kind: "session", keys: ["name"], signUpFields: true },
-  // `otp`: the fresh code an older session needs (see `freshSessionWindow`).
+  "/get-session": { method: "GET", kind: "session", keys: [], sharedWithBetterAuth: true },
+  "/sign-out": { method: "POST", kind: "session", keys: [], sharedWithBetterAuth: true },
+  "/update-user": { method: "POST", kind: "session", keys: ["name"], signUpFields: true, sharedWithBetterAuth: true },
+  // `otp`: the fresh code an older session needs (see `freshSessionWindow`). Always the plugin's:
+  // the guard checks that code in the request's one transaction.
   "/delete-user": { method: "POST", kind: "session", keys: ["callbackURL", "otp"] },
-  "/convex/token": { method: "GET", kind: "session", keys: [] },
-  "/convex/jwks": { method: "GET", kind: "keys", keys: [] },
-  "/convex/.well-known/openid-configuration": { method: "GET", kind: "keys", keys: [] },
+  "/convex/token": { method: "GET", kind: "session", keys: [], sharedWithBetterAuth: true },
+  "/convex/jwks": { method: "GET", kind: "keys", keys: [], sharedWithBetterAuth: true },
+  "/convex/.well-known/openid-configuration": { method: "GET", kind: "keys", keys: [], sharedWithBetterAuth: true },
 };
+
+/**
+ * The paths the plugin answers beside `authComponent.registerRoutes`: every route that sends or
+ * checks a code (turned on or not: one that is off answers 404), and `/delete-user`.
+ */
+export const OWN_PATHS: readonly string[] = Object.keys(ROUTES).filter((path) => !ROUTES[path]!.sharedWithBetterAuth);
 
 /**
  * The actions a fresh code confirms, as `/email-otp/request-fresh-code` names them, and the purpose
