@@ -30,16 +30,21 @@ export const atRestOf = (value: string) => value.slice(0, value.lastIndexOf(":")
 type CodeReader = Pick<AuthContext["adapter"], "findMany">;
 
 /**
- * The latest code kept under `identifier`, as Better Auth's check picks it, or `null`. Every row
- * kept under it is read (one: a send deletes the earlier ones), so that within the request Better
- * Auth's own look-ups of the code are answered from this read (see `requestAdapter`).
+ * Every code kept under `identifier`, latest first, as Better Auth's check orders them (one at most:
+ * a send deletes the earlier ones). Within the request, Better Auth's own look-ups of the code are
+ * answered from this read (see `requestAdapter`).
  */
-export async function latestCode(adapter: CodeReader, identifier: string): Promise<Verification | null> {
-  const [row] = await adapter.findMany<Verification>({
+export function codesUnder(adapter: CodeReader, identifier: string): Promise<Verification[]> {
+  return adapter.findMany<Verification>({
     model: "verification",
     where: [{ field: "identifier", value: identifier }],
     sortBy: { field: "createdAt", direction: "desc" },
   });
+}
+
+/** The latest code kept under `identifier`, as Better Auth's check picks it, or `null`. */
+export async function latestCode(adapter: CodeReader, identifier: string): Promise<Verification | null> {
+  const [row] = await codesUnder(adapter, identifier);
   return row ?? null;
 }
 
