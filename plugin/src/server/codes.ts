@@ -106,16 +106,10 @@ export type OtpStorage = "keyed-hash" | "encrypted";
 const encoder = new TextEncoder();
 const KEY_LABEL = "convex-otp-onboarding/otp-at-rest/v1";
 
-async function hmac(key: ArrayBuffer | Uint8Array<ArrayBuffer>, data: string) {
-  const cryptoKey = await crypto.subtle.importKey(
-    "raw",
-    key,
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(data));
-}
+const hmacKey = (key: ArrayBuffer | Uint8Array<ArrayBuffer>) =>
+  crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+
+const hmac = async (key: CryptoKey, data: string) => crypto.subtle.sign("HMAC", key, encoder.encode(data));
 
 function base64Url(bytes: ArrayBuffer) {
   let binary = "";
@@ -123,10 +117,24 @@ function base64Url(bytes: ArrayBuffer) {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/**
+ * The code-hashing key of each secret, derived once per isolate: deriving it takes three WebCrypto
+ * calls, each a round trip out of JavaScript, and a request hashes at least once. Only resolved keys
+ * are kept, so a request never waits on work another request started.
+ */
+const otpKeys = new Map<string, CryptoKey>();
+
+async function otpKey(secret: string): Promise<CryptoKey> {
+  const known = otpKeys.get(secret);
+  if (known) return known;
+  const key = await hmacKey(await hmac(await hmacKey(encoder.encode(secret)), KEY_LABEL));
+  otpKeys.set(secret, key);
+  return key;
+}
+
 /** HMAC-SHA-256 of the code under a key that is itself an HMAC of the secret and a fixed label. */
 export async function keyedOtpHash(secret: string, otp: string): Promise<string> {
-  const key = await hmac(encoder.encode(secret), KEY_LABEL);
-  return base64Url(await hmac(key, otp));
+  return base64Url(await hmac(await otpKey(secret), otp));
 }
 
 /** The secret material Better Auth hands plugins at init (`ctx.secret` and, if rotating, `ctx.secretConfig`). */
