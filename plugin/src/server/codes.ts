@@ -4,6 +4,8 @@
  */
 import type { AuthContext, HookEndpointContext } from "@better-auth/core";
 import type { Verification } from "better-auth";
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { constantTimeEqual, symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
 import type { OtpType } from "../mail/sender.js";
 import { asRecord, emailSchema, toSignUpIssues } from "../shared/sign-up-schema.js";
@@ -103,38 +105,24 @@ export function withAddress(ctx: HookEndpointContext, email: string): Record<str
  */
 export type OtpStorage = "keyed-hash" | "encrypted";
 
-const encoder = new TextEncoder();
 const KEY_LABEL = "convex-otp-onboarding/otp-at-rest/v1";
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
-const hmacKey = (key: ArrayBuffer | Uint8Array<ArrayBuffer>) =>
-  crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-
-const hmac = async (key: CryptoKey, data: string) => crypto.subtle.sign("HMAC", key, encoder.encode(data));
-
-function base64Url(bytes: ArrayBuffer) {
+function base64Url(bytes: Uint8Array) {
   let binary = "";
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /**
- * The code-hashing key of each secret, derived once per isolate: deriving it takes three WebCrypto
- * calls, each a round trip out of JavaScript, and a request hashes at least once. Only resolved keys
- * are kept, so a request never waits on work another request started.
+ * HMAC-SHA-256 of the code under a key that is itself an HMAC of the secret and a fixed label.
+ * Computed in JavaScript (`@noble/hashes`, which Better Auth's own crypto already bundles): a few
+ * microseconds for inputs this small, where each WebCrypto call is a round trip out of JavaScript
+ * (on convex-test, to Node's thread pool: milliseconds on a busy machine).
  */
-const otpKeys = new Map<string, CryptoKey>();
-
-async function otpKey(secret: string): Promise<CryptoKey> {
-  const known = otpKeys.get(secret);
-  if (known) return known;
-  const key = await hmacKey(await hmac(await hmacKey(encoder.encode(secret)), KEY_LABEL));
-  otpKeys.set(secret, key);
-  return key;
-}
-
-/** HMAC-SHA-256 of the code under a key that is itself an HMAC of the secret and a fixed label. */
 export async function keyedOtpHash(secret: string, otp: string): Promise<string> {
-  return base64Url(await hmac(await otpKey(secret), otp));
+  const key = hmac(sha256, utf8(secret), utf8(KEY_LABEL));
+  return base64Url(hmac(sha256, key, utf8(otp)));
 }
 
 /** The secret material Better Auth hands plugins at init (`ctx.secret` and, if rotating, `ctx.secretConfig`). */
