@@ -324,9 +324,12 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
   const standIn = createAuthMiddleware(async (ctx) => {
     const state = plugin.state();
     if (ctx.context.returned instanceof Error || !state) return;
+    // The mail it owes names its code and mailbox (no need to look for the session again).
+    const { mail } = state;
+    if (mail) return await plugin.limits().startWait({ email: mail.to, purpose: mail.type }, mail.identifier, mail.code);
     const subject = await codeSubject(ctx, routeOf(ctx, routes)!, state.ip);
     if (!subject) return;
-    let code = state.mail?.code ?? (state.silent ? state.storedCode : undefined);
+    let code = state.silent ? state.storedCode : undefined;
     if (!code) {
       code = await store.atRest(state.otp);
       await ctx.context.internalAdapter.createVerificationValue({
@@ -336,7 +339,7 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
       });
       await plugin.scheduleCodeCleanup(subject.identifier);
     }
-    await plugin.limits().startWait(subject, state.mail?.identifier ?? subject.identifier, code);
+    await plugin.limits().startWait(subject, subject.identifier, code);
   });
 
   return {
