@@ -180,8 +180,8 @@ async function runRequest(
 /**
  * A code whose mail did not leave: nobody can use it, so the row its send stored goes, with its
  * scheduled cleanup; a newer code for the same address (a later send, delivered) is left alone.
- * What the send spent stays spent: the provider was asked. Only when the failure may pass and the
- * code was still there is the mailbox's wait lifted, so that the person can ask again at once.
+ * What the send spent stays spent: the provider was asked. The mailbox's wait, which this code
+ * started, ends with it (the person can ask again at once), unless the mail was refused for good.
  */
 async function dropUndelivered(
   ctx: GenericMutationCtx<any>,
@@ -198,9 +198,11 @@ async function dropUndelivered(
   const own = codes.find((code) => atRestOf(code.value) === args.code);
   if (!own) return;
   await adapter.delete({ model: "verification", where: [{ field: "id", value: own.id }] });
-  if (!args.liftWait) return;
+  // With its code gone, the wait it started is over; a refusal for good keeps it.
+  if (args.liftWait) return;
   const options = otpPluginOptions(auth);
-  await requestLimits(options.rateLimiter, ctx, options.limits).liftWait({ email: args.email, purpose: args.purpose as OtpType });
+  const limits = requestLimits(options.rateLimiter, ctx, options.limits, options.allowedAttempts);
+  await limits.holdWait({ email: args.email, purpose: args.purpose as OtpType }, args.identifier, args.code);
 }
 
 /** The scheduled cleanup of a code once it has expired (if it was not used before). */

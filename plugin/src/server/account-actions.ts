@@ -47,7 +47,6 @@ export function accountActions<Fields extends SignUpFieldsSchema>(plugin: Plugin
     const tries = triesOf(code.value);
     if (new Date(code.expiresAt) < new Date() || tries >= allowedAttempts) {
       await internalAdapter.deleteVerificationByIdentifier(subject.identifier);
-      await limits.liftWait(subject);
       throw codeRefusal(tries >= allowedAttempts ? "TOO_MANY_ATTEMPTS" : "OTP_EXPIRED");
     }
     const failures = await limits.checkFailures(subject);
@@ -57,12 +56,10 @@ export function accountActions<Fields extends SignUpFieldsSchema>(plugin: Plugin
       await limits.chargeFailure(subject);
       await internalAdapter.updateVerificationByIdentifier(subject.identifier, { value: `${stored}:${tries + 1}` });
       const triesLeft = Math.max(0, allowedAttempts - tries - 1);
-      if (triesLeft === 0) await limits.liftWait(subject);
       throw codeRefusal("INVALID_OTP", { triesLeft });
     }
     await internalAdapter.deleteVerificationByIdentifier(subject.identifier);
     await limits.forgiveFailures(failures);
-    await limits.liftWait(subject);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createOtpStorage, keyedOtpHash } from "./codes";
 
@@ -9,6 +10,14 @@ describe("codes at rest", () => {
     expect(a).toBe(await keyedOtpHash("secret-a", "123456"));
     expect(a).not.toBe(await keyedOtpHash("secret-b", "123456"));
     expect(a).not.toContain("123456");
+  });
+
+  it("keeps the form codes and invites were stored in: HMAC-SHA-256 under HMAC(secret, label), base64url", async () => {
+    const key = createHmac("sha256", SECRET).update("convex-otp-onboarding/otp-at-rest/v1").digest();
+    const expected = createHmac("sha256", key).update("123456").digest("base64url");
+    // Twice: the second hash uses the key derived by the first.
+    expect(await keyedOtpHash(SECRET, "123456")).toBe(expected);
+    expect(await keyedOtpHash(SECRET, "123456")).toBe(expected);
   });
 
   it("stores the keyed hash of the code under the bound secret", async () => {

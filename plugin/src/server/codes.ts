@@ -4,6 +4,8 @@
  */
 import type { AuthContext, HookEndpointContext } from "@better-auth/core";
 import type { Verification } from "better-auth";
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { constantTimeEqual, symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
 import type { OtpType } from "../mail/sender.js";
 import { asRecord, emailSchema, toSignUpIssues } from "../shared/sign-up-schema.js";
@@ -30,16 +32,21 @@ export const atRestOf = (value: string) => value.slice(0, value.lastIndexOf(":")
 type CodeReader = Pick<AuthContext["adapter"], "findMany">;
 
 /**
- * The latest code kept under `identifier`, as Better Auth's check picks it, or `null`. Every row
- * kept under it is read (one: a send deletes the earlier ones), so that within the request Better
- * Auth's own look-ups of the code are answered from this read (see `requestAdapter`).
+ * Every code kept under `identifier`, latest first, as Better Auth's check orders them (one at most:
+ * a send deletes the earlier ones). Within the request, Better Auth's own look-ups of the code are
+ * answered from this read (see `requestAdapter`).
  */
-export async function latestCode(adapter: CodeReader, identifier: string): Promise<Verification | null> {
-  const [row] = await adapter.findMany<Verification>({
+export function codesUnder(adapter: CodeReader, identifier: string): Promise<Verification[]> {
+  return adapter.findMany<Verification>({
     model: "verification",
     where: [{ field: "identifier", value: identifier }],
     sortBy: { field: "createdAt", direction: "desc" },
   });
+}
+
+/** The latest code kept under `identifier`, as Better Auth's check picks it, or `null`. */
+export async function latestCode(adapter: CodeReader, identifier: string): Promise<Verification | null> {
+  const [row] = await codesUnder(adapter, identifier);
   return row ?? null;
 }
 
@@ -98,30 +105,24 @@ export function withAddress(ctx: HookEndpointContext, email: string): Record<str
  */
 export type OtpStorage = "keyed-hash" | "encrypted";
 
-const encoder = new TextEncoder();
 const KEY_LABEL = "convex-otp-onboarding/otp-at-rest/v1";
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
-async function hmac(key: ArrayBuffer | Uint8Array<ArrayBuffer>, data: string) {
-  const cryptoKey = await crypto.subtle.importKey(
-    "raw",
-    key,
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(data));
-}
-
-function base64Url(bytes: ArrayBuffer) {
+function base64Url(bytes: Uint8Array) {
   let binary = "";
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** HMAC-SHA-256 of the code under a key that is itself an HMAC of the secret and a fixed label. */
+/**
+ * HMAC-SHA-256 of the code under a key that is itself an HMAC of the secret and a fixed label.
+ * Computed in JavaScript (`@noble/hashes`, which Better Auth's own crypto already bundles): a few
+ * microseconds for inputs this small, where each WebCrypto call is a round trip out of JavaScript
+ * (on convex-test, to Node's thread pool: milliseconds on a busy machine).
+ */
 export async function keyedOtpHash(secret: string, otp: string): Promise<string> {
-  const key = await hmac(encoder.encode(secret), KEY_LABEL);
-  return base64Url(await hmac(key, otp));
+  const key = hmac(sha256, utf8(secret), utf8(KEY_LABEL));
+  return base64Url(hmac(sha256, key, utf8(otp)));
 }
 
 /** The secret material Better Auth hands plugins at init (`ctx.secret` and, if rotating, `ctx.secretConfig`). */

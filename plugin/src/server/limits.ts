@@ -1,18 +1,25 @@
 /**
- * The abuse limits: the mailbox they count by, the budgets kept in the rate limiter component, and
- * the hooks that spend them (what a send spends before its code is stored, what a check reads
- * before the comparison and charges after it).
+ * The abuse limits: the mailbox they count by, the budgets kept in the rate limiter component, the
+ * resend wait kept beside the codes (its app table), and the hooks that apply them (what a send
+ * spends before its code is stored, what a check reads before the comparison and charges after it).
  */
 import { calculateRateLimit, RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
 import type { ComponentApi } from "@convex-dev/rate-limiter/_generated/component.js";
 import type { HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import type { GenericMutationCtx } from "convex/server";
+import {
+  defineTable,
+  type DataModelFromSchemaDefinition,
+  type GenericMutationCtx,
+  type SchemaDefinition,
+} from "convex/server";
+import { v } from "convex/values";
+import type { Verification } from "better-auth";
 import type { OtpType } from "../mail/sender.js";
 import { asRecord, hasSignUpFields, parseSignUp, type SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import { USERNAME_FIELD } from "../shared/user-fields.js";
 import { invalidSignUpParams, pluginError, usernameTakenError } from "./answers.js";
-import { codeSubject, isLive, latestCode, triesOf, withAddress, type OtpStore } from "./codes.js";
+import { atRestOf, codeSubject, codesUnder, isLive, latestCode, triesOf, withAddress, type OtpStore } from "./codes.js";
 import type { Budget, ResolvedLimits } from "./options.js";
 import type { PluginContext } from "./request.js";
 import { routeOf } from "./routes.js";
@@ -46,6 +53,32 @@ export function canonicalMailbox(email: string): string {
   }
   return `${local}@${domain}`;
 }
+
+/**
+ * The resend wait of each mailbox and purpose: which code started it and until when. It is derived
+ * from that code, so it ends by itself when the code is used, runs out of tries, expires or its mail
+ * fails in a way that may pass (its row is deleted); a mail refused for good `held` it. Spread into
+ * the app's schema with `onboardingTables`: the auth mutation reads and writes it directly, in the
+ * request's transaction, with no call to a component.
+ */
+export const resendWaitTables = {
+  otpResendWaits: defineTable({
+    /** `<purpose>:<canonical mailbox>`: every spelling of the mailbox shares one wait. */
+    mailbox: v.string(),
+    /** Where the code that started the wait is kept (the address as given), and its form at rest. */
+    identifier: v.string(),
+    code: v.string(),
+    /** When the wait ends at the latest (ms since the epoch). */
+    until: v.number(),
+    /** Set when the code's mail was refused for good: the wait holds without the code. */
+    held: v.optional(v.boolean()),
+  }).index("by_mailbox", ["mailbox"]),
+};
+
+type WaitDataModel = DataModelFromSchemaDefinition<SchemaDefinition<typeof resendWaitTables, true>>;
+
+/** Reads the latest code kept under an identifier (the request's own reads answer it again). */
+export type CodeLookup = (identifier: string) => Promise<Verification | null>;
 
 /** One budget of one subject in the rate limiter component. */
 export type Limit = { name: string; key: string; config: RateLimitConfig };
@@ -96,15 +129,16 @@ export function requestLimits(
   component: ComponentApi,
   ctx: GenericMutationCtx<any>,
   limits: ResolvedLimits,
+  allowedAttempts: number,
 ) {
   const rateLimiter = new RateLimiter(component);
   const mailbox = ({ email, purpose }: MailboxPurpose) => `${purpose}:${canonicalMailbox(email)}`;
-
-  const resendWait = (subject: MailboxPurpose): Limit => ({
-    name: "otp-resend",
-    key: mailbox(subject),
-    config: { kind: "token bucket", rate: 1, period: limits.resendAfter * 1000, capacity: 1 },
-  });
+  const db = () => (ctx as unknown as GenericMutationCtx<WaitDataModel>).db;
+  const waitOf = (subject: MailboxPurpose) =>
+    db()
+      .query("otpResendWaits")
+      .withIndex("by_mailbox", (q) => q.eq("mailbox", mailbox(subject)))
+      .unique();
   const sendsPerEmail = (subject: LimitSubject): Limit => ({
     name: "otp-sends-per-email",
     key: mailbox(subject),
@@ -152,31 +186,60 @@ export function requestLimits(
     spendIp: (ip: string | null) => spendOrRefuse(sendsFromIp(ip), rateLimited),
 
     /**
-     * The wait since the mailbox's last code for this purpose, then the mailbox's budget. The wait
-     * is lifted early where the last code ends: used, out of tries, expired, or its mail failed in a
-     * way that may pass. The budget stays spent whatever became of the mail.
+     * The wait since the mailbox's last code for this purpose (any spelling of the mailbox): it holds
+     * for `resendAfter` while that code can still be used, or its mail was refused for good. So it
+     * ends by itself once the code is used, out of tries, expired, or its mail failed in a way that
+     * may pass (the code goes): nothing has to lift it. `codeOf` reads the code that started it.
      */
-    async spendMailbox(subject: LimitSubject) {
-      return (
-        (await spendOrRefuse(resendWait(subject), rateLimited)) ??
-        (await spendOrRefuse(sendsPerEmail(subject), rateLimited))
-      );
+    async waitFor(subject: MailboxPurpose, codeOf: CodeLookup): Promise<APIError | undefined> {
+      const wait = await waitOf(subject);
+      const left = wait ? wait.until - Date.now() : 0;
+      if (!wait || left <= 0) return undefined;
+      if (wait.held) return rateLimited(left);
+      const code = await codeOf(wait.identifier);
+      const started = code !== null && atRestOf(code.value) === wait.code;
+      return started && isLive(code, allowedAttempts) ? rateLimited(left) : undefined;
     },
 
-    /** Lifts the wait once the mailbox's code can no longer be used: asking again is fair. */
-    liftWait: (subject: MailboxPurpose) => reset(resendWait(subject)),
+    /** The mailbox's budget for this purpose: it stays spent whatever becomes of the mail. */
+    spendMailbox: (subject: LimitSubject) => spendOrRefuse(sendsPerEmail(subject), rateLimited),
+
+    /** Starts the mailbox's wait with the code just stored under `identifier` (`code`: its form at rest). */
+    async startWait(subject: MailboxPurpose, identifier: string, code: string) {
+      const wait = await waitOf(subject);
+      const row = { mailbox: mailbox(subject), identifier, code, until: Date.now() + limits.resendAfter * 1000 };
+      if (wait) await db().replace("otpResendWaits", wait._id, row);
+      else await db().insert("otpResendWaits", row);
+    },
+
+    /** Keeps the wait of a code whose mail was refused for good, though the code goes. */
+    async holdWait(subject: MailboxPurpose, identifier: string, code: string) {
+      const wait = await waitOf(subject);
+      if (wait && wait.identifier === identifier && wait.code === code) await db().patch("otpResendWaits", wait._id, { held: true });
+    },
 
     /**
      * The failure budgets before a live code is compared: this IP's for the mailbox, then the
      * mailbox's ceiling. Only read: the comparison runs in the same transaction, so a failure is
      * charged after it ({@link chargeFailure}) and a right code has no charge to refund.
+     *
+     * The ceiling is read first, and this IP's budget only when the ceiling holds failures: every
+     * failure is charged to both in one transaction and a right code forgives both in one, so this
+     * IP's budget for the mailbox holds a row only while the ceiling does. A clean mailbox costs one
+     * read; a parallel charge writes the row read here, so Convex runs this request again after it.
      */
     async checkFailures(subject: LimitSubject): Promise<FailureCheck> {
+      const read = async (limit: Limit) => {
+        const { value, ts } = await rateLimiter.getValue(ctx, limit.name, { key: limit.key, config: limit.config });
+        return { limit, value, ts };
+      };
+      const ceiling = await read(failuresOfMailbox(subject));
+      // No row: never charged, or forgiven since.
+      if (ceiling.ts === 0) return { charged: [] };
+      const fromIp = await read(failuresFromIp(subject));
       const charged: Limit[] = [];
       let refusal: APIError | undefined;
-      for (const limit of [failuresFromIp(subject), failuresOfMailbox(subject)]) {
-        const { value, ts } = await rateLimiter.getValue(ctx, limit.name, { key: limit.key, config: limit.config });
-        // No row: never charged, or forgiven since.
+      for (const { limit, value, ts } of [fromIp, ceiling]) {
         if (ts === 0) continue;
         charged.push(limit);
         const next = calculateRateLimit({ value, ts }, limit.config, Date.now(), 1);
@@ -215,10 +278,12 @@ export async function usernameTaken(ctx: Pick<HookEndpointContext, "context">, u
  * 1. the address (and sign-up fields sent early) must be valid: bad input spends nothing;
  * 2. the client IP's budget is spent, so that even a probe of a username pays for it;
  * 3. a taken username answers `USERNAME_TAKEN` (no code, no mail);
- * 4. the wait since the mailbox's last code and its budget for this purpose are spent (aliases of
- *    one mailbox share them);
- * 5. earlier codes for this mailbox and purpose are deleted: only the new one can be used.
- * Parallel sends for one mailbox are serialised by Convex: one passes the wait, the others get 429.
+ * 4. the mailbox's wait since its last code for this purpose must be over, and its budget for this
+ *    purpose is spent (aliases of one mailbox share them);
+ * 5. earlier codes for this address and purpose are deleted: only the new one can be used.
+ * After the code is stored, it starts the mailbox's wait. Parallel sends for one mailbox are
+ * serialised by Convex: each reads the wait row the one before it wrote (and the code it names), so
+ * one passes the wait and the others get 429.
  */
 export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginContext<Fields>, store: OtpStore) {
   const { fields, expiresIn, routes } = plugin.options;
@@ -238,31 +303,43 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
     const refusal = await limits.spendIp(subject.ip);
     if (refusal) throw refusal;
     if (parsed?.success && (await usernameTaken(ctx, parsed.data[USERNAME_FIELD]))) throw usernameTakenError();
-    const waiting = await limits.spendMailbox(subject);
-    if (waiting) throw waiting;
-    await ctx.context.internalAdapter.deleteVerificationByIdentifier(subject.identifier);
+    // This address's earlier codes, read once: the latest tells the wait when it started it.
+    const { adapter } = ctx.context;
+    const earlier = await codesUnder(adapter, subject.identifier);
+    const codeOf: CodeLookup = (identifier) =>
+      identifier === subject.identifier ? Promise.resolve(earlier[0] ?? null) : latestCode(adapter, identifier);
+    const refused = (await limits.waitFor(subject, codeOf)) ?? (await limits.spendMailbox(subject));
+    if (refused) throw refused;
+    for (const { id } of earlier) await adapter.delete({ model: "verification", where: [{ field: "id", value: id }] });
     return { context: { body: withAddress(ctx, subject.email) } };
   });
 
   /**
-   * When a send answered success but mailed nothing (Better Auth sends no code to an unknown
-   * address for a password reset or verification, nor to a taken new address), a stand-in code
-   * is kept that nobody received: later checks then count tries, charge failures and answer
-   * exactly as they would for a registered address, and the send spent the same limits.
+   * After a send that answered success, its code starts the mailbox's wait. When it mailed nothing
+   * (Better Auth sends no code to an unknown address for a password reset or verification, nor to
+   * a taken new address), a stand-in code is kept that nobody received: later checks then count
+   * tries, charge failures and answer exactly as they would for a registered address, and the send
+   * spent the same limits and started the same wait.
    */
   const standIn = createAuthMiddleware(async (ctx) => {
-    const returned = ctx.context.returned;
-    if (returned instanceof Error || plugin.state()?.mail || plugin.state()?.silent) return;
-    const route = routeOf(ctx, routes)!;
     const state = plugin.state();
-    const subject = state && (await codeSubject(ctx, route, state.ip));
-    if (!state || !subject) return;
-    await ctx.context.internalAdapter.createVerificationValue({
-      identifier: subject.identifier,
-      value: `${await store.atRest(state.otp)}:0`,
-      expiresAt: new Date(Date.now() + expiresIn * 1000),
-    });
-    await plugin.scheduleCodeCleanup(subject.identifier);
+    if (ctx.context.returned instanceof Error || !state) return;
+    // The mail it owes names its code and mailbox (no need to look for the session again).
+    const { mail } = state;
+    if (mail) return await plugin.limits().startWait({ email: mail.to, purpose: mail.type }, mail.identifier, mail.code);
+    const subject = await codeSubject(ctx, routeOf(ctx, routes)!, state.ip);
+    if (!subject) return;
+    let code = state.silent ? state.storedCode : undefined;
+    if (!code) {
+      code = await store.atRest(state.otp);
+      await ctx.context.internalAdapter.createVerificationValue({
+        identifier: subject.identifier,
+        value: `${code}:0`,
+        expiresAt: new Date(Date.now() + expiresIn * 1000),
+      });
+      await plugin.scheduleCodeCleanup(subject.identifier);
+    }
+    await plugin.limits().startWait(subject, subject.identifier, code);
   });
 
   return {
@@ -282,7 +359,7 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
  * nobody can lock an address for free.
  */
 export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginContext<Fields>) {
-  const { allowedAttempts, routes, limits: { resendAfter } } = plugin.options;
+  const { allowedAttempts, routes } = plugin.options;
   const onCheckRoute = (ctx: HookEndpointContext) => routeOf(ctx, routes)?.kind === "check";
   const subjectOf = (ctx: HookEndpointContext) => codeSubject(ctx, routeOf(ctx, routes)!, plugin.state()!.ip);
 
@@ -301,7 +378,7 @@ export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginC
   });
 
   // After the comparison: a code not accepted is charged; a wrong one says how many tries it has
-  // left; a right one forgives; a code that can no longer be used lifts the wait for a new one.
+  // left; a right one forgives. (A code that can no longer be used ends the wait by itself.)
   const settle = createAuthMiddleware(async (ctx) => {
     const returned = ctx.context.returned;
     const subject = await subjectOf(ctx);
@@ -310,21 +387,13 @@ export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginC
     const checked = plugin.state()?.checked;
     if (returned instanceof Error || (returned instanceof Response && !returned.ok)) {
       if (checked) await limits.chargeFailure(subject);
-      if (!(returned instanceof APIError)) return;
-      const code = returned.body?.code;
-      if (code === "OTP_EXPIRED" || code === "TOO_MANY_ATTEMPTS") await limits.liftWait(subject);
-      if (code !== "INVALID_OTP") return;
+      if (!(returned instanceof APIError) || returned.body?.code !== "INVALID_OTP") return;
       const stored = await latestCode(ctx.context.adapter, subject.identifier);
       if (!stored) return;
       const triesLeft = Math.max(0, allowedAttempts - triesOf(stored.value));
-      if (triesLeft === 0) await limits.liftWait(subject);
       throw new APIError(returned.status, { ...returned.body, triesLeft }, returned.headers);
     }
-    if (!checked) return;
-    await limits.forgiveFailures(checked.failures);
-    // The wait this code's send started is over by itself once `resendAfter` has passed.
-    const waiting = Date.now() - new Date(checked.code.createdAt).getTime() < resendAfter * 1000;
-    if (routeOf(ctx, routes)?.consumes && waiting) await limits.liftWait(subject);
+    if (checked) await limits.forgiveFailures(checked.failures);
   });
 
   return {

@@ -91,7 +91,7 @@ export function pluginContext<Fields extends SignUpFieldsSchema>(options: Resolv
     /** The request's state, present when the request came through the plugin's auth mutation. */
     state: () => requestStateOf(options.ctx),
     /** The request's limits, kept in the rate limiter component within the request's transaction. */
-    limits: () => requestLimits(options.rateLimiter, options.ctx as GenericMutationCtx<any>, options.limits),
+    limits: () => requestLimits(options.rateLimiter, options.ctx as GenericMutationCtx<any>, options.limits, options.allowedAttempts),
     /** Schedules the deletion of the code kept under `identifier` once it has expired; its job. */
     async scheduleCodeCleanup(identifier: string): Promise<ScheduledJob | undefined> {
       const self = requestStateOf(options.ctx)?.self;
