@@ -3,7 +3,7 @@
  * resend wait kept beside the codes (its app table), and the hooks that apply them (what a send
  * spends before its code is stored, what a check reads before the comparison and charges after it).
  */
-import { calculateRateLimit, RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
+import type { RateLimitConfig } from "@convex-dev/rate-limiter";
 import type { ComponentApi } from "@convex-dev/rate-limiter/_generated/component.js";
 import type { HookEndpointContext } from "@better-auth/core";
 import { APIError, createAuthMiddleware } from "better-auth/api";
@@ -131,7 +131,6 @@ export function requestLimits(
   limits: ResolvedLimits,
   allowedAttempts: number,
 ) {
-  const rateLimiter = new RateLimiter(component);
   const mailbox = ({ email, purpose }: MailboxPurpose) => `${purpose}:${canonicalMailbox(email)}`;
   const db = () => (ctx as unknown as GenericMutationCtx<WaitDataModel>).db;
   const waitOf = (subject: MailboxPurpose) =>
@@ -167,9 +166,11 @@ export function requestLimits(
     config: failureWindow(limits.failuresPerEmail),
   });
 
-  const spend = ({ name, key, config }: Limit, count = 1) =>
-    rateLimiter.limit(ctx, name, { key, config, count });
-  const reset = ({ name, key }: Limit) => rateLimiter.reset(ctx, name, { key });
+  // The component's own functions, called directly: the package's client module (its `RateLimiter`
+  // class, every method of it) would join each request's bundle for four calls.
+  const { lib } = component;
+  const spend = ({ name, key, config }: Limit, count = 1) => ctx.runMutation(lib.rateLimit, { name, key, config, count });
+  const reset = ({ name, key }: Limit) => ctx.runMutation(lib.resetRateLimit, { name, key });
   /** Spends one, or answers the refusal `refuse` makes of the wait. */
   const spendOrRefuse = async (limit: Limit, refuse: (retryAfterMs: number) => APIError) => {
     const status = await spend(limit);
@@ -230,8 +231,8 @@ export function requestLimits(
      */
     async checkFailures(subject: LimitSubject): Promise<FailureCheck> {
       const read = async (limit: Limit) => {
-        const { value, ts } = await rateLimiter.getValue(ctx, limit.name, { key: limit.key, config: limit.config });
-        return { limit, value, ts };
+        const { ts } = await ctx.runQuery(lib.getValue, { name: limit.name, key: limit.key, config: limit.config });
+        return { limit, ts };
       };
       const ceiling = await read(failuresOfMailbox(subject));
       // No row: never charged, or forgiven since.
@@ -239,11 +240,12 @@ export function requestLimits(
       const fromIp = await read(failuresFromIp(subject));
       const charged: Limit[] = [];
       let refusal: APIError | undefined;
-      for (const { limit, value, ts } of [fromIp, ceiling]) {
+      for (const { limit, ts } of [fromIp, ceiling]) {
         if (ts === 0) continue;
         charged.push(limit);
-        const next = calculateRateLimit({ value, ts }, limit.config, Date.now(), 1);
-        if (next.value < 0) refusal ??= tooManyAttempts(next.retryAfter ?? 0);
+        // Whether one more failure fits, as the component itself reckons it (only once there are failures).
+        const room = await ctx.runQuery(lib.checkRateLimit, { name: limit.name, key: limit.key, config: limit.config });
+        if (!room.ok) refusal ??= tooManyAttempts(room.retryAfter);
       }
       return refusal ? { refusal, charged } : { charged };
     },
