@@ -210,6 +210,21 @@ describe("failed verifications across codes", { timeout: 30_000 }, () => {
     expect((await owner.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" })).status).toBe(200);
   });
 
+  it("keeps an attacker's IP locked out after the owner's sign-in forgives the mailbox", async () => {
+    const { auth } = setup();
+    const attacker = auth.fromIp("203.0.113.66");
+    const owner = auth.fromIp("198.51.100.7");
+    for (const tries of [3, 3, 3, 1]) await failWithNewCode(auth, attacker, "ann@example.com", tries);
+    const otp = await failWithNewCode(auth, owner, "ann@example.com", 0);
+    expect((await owner.post(SIGN_IN, { email: "ann@example.com", otp, username: "ann" })).status).toBe(200);
+
+    // The owner's sign-in forgives the mailbox's failures, not the attacker's IP: even a right code
+    // from there is not compared until its hour is over.
+    const next = await failWithNewCode(auth, attacker, "ann@example.com", 0);
+    const refused = await attacker.post(SIGN_IN, { email: "ann@example.com", otp: next });
+    expect(await json(refused)).toMatchObject({ code: "TOO_MANY_ATTEMPTS" });
+  });
+
   it("stops a guesser who rotates IPs at 100 failures a day for the mailbox, the owner too (the trade-off)", async () => {
     const { auth } = setup();
     let ip = 0;

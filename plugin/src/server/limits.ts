@@ -224,20 +224,18 @@ export function requestLimits(
      * mailbox's ceiling. Only read: the comparison runs in the same transaction, so a failure is
      * charged after it ({@link chargeFailure}) and a right code has no charge to refund.
      *
-     * The ceiling is read first, and this IP's budget only when the ceiling holds failures: every
-     * failure is charged to both in one transaction and a right code forgives both in one, so this
-     * IP's budget for the mailbox holds a row only while the ceiling does. A clean mailbox costs one
-     * read; a parallel charge writes the row read here, so Convex runs this request again after it.
+     * Both are read, whatever the other holds: a right code forgives the budgets of the IP it came
+     * from and the ceiling, never another IP's, so an IP's budget may hold failures while the
+     * ceiling is clean (an attacker's, after the owner signed in). A parallel charge writes a row
+     * read here, so Convex runs this request again after it.
      */
     async checkFailures(subject: LimitSubject): Promise<FailureCheck> {
       const read = async (limit: Limit) => {
         const { ts } = await ctx.runQuery(lib.getValue, { name: limit.name, key: limit.key, config: limit.config });
         return { limit, ts };
       };
-      const ceiling = await read(failuresOfMailbox(subject));
-      // No row: never charged, or forgiven since.
-      if (ceiling.ts === 0) return { charged: [] };
       const fromIp = await read(failuresFromIp(subject));
+      const ceiling = await read(failuresOfMailbox(subject));
       const charged: Limit[] = [];
       let refusal: APIError | undefined;
       for (const { limit, ts } of [fromIp, ceiling]) {
