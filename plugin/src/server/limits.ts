@@ -70,8 +70,11 @@ export const resendWaitTables = {
     code: v.string(),
     /** When the wait ends at the latest (ms since the epoch). */
     until: v.number(),
-    /** Set when the code's mail was refused for good: the wait holds without the code. */
-    held: v.optional(v.boolean()),
+    /**
+     * Whether the code's mail was refused for good: the wait holds without the code. Not optional:
+     * an app type-checked with `exactOptionalPropertyTypes` could not take the table otherwise.
+     */
+    held: v.boolean(),
   }).index("by_mailbox", ["mailbox"]),
 };
 
@@ -208,7 +211,7 @@ export function requestLimits(
     /** Starts the mailbox's wait with the code just stored under `identifier` (`code`: its form at rest). */
     async startWait(subject: MailboxPurpose, identifier: string, code: string) {
       const wait = await waitOf(subject);
-      const row = { mailbox: mailbox(subject), identifier, code, until: Date.now() + limits.resendAfter * 1000 };
+      const row = { mailbox: mailbox(subject), identifier, code, until: Date.now() + limits.resendAfter * 1000, held: false };
       if (wait) await db().replace("otpResendWaits", wait._id, row);
       else await db().insert("otpResendWaits", row);
     },
