@@ -96,8 +96,8 @@ const operation = v.union(
     identifier: v.string(),
     code: v.string(),
     cleanup: v.optional(v.id("_scheduled_functions")),
-    /** Whether the failure may pass, so that the person may ask again at once. */
-    liftWait: v.boolean(),
+    /** Whether the provider refused the mail for good: the mailbox's wait then holds without the code. */
+    refusedForGood: v.boolean(),
   }),
   v.object({ kind: v.literal("expireCode"), identifier: v.string() }),
 );
@@ -199,7 +199,7 @@ async function dropUndelivered(
   if (!own) return;
   await adapter.delete({ model: "verification", where: [{ field: "id", value: own.id }] });
   // With its code gone, the wait it started is over; a refusal for good keeps it.
-  if (args.liftWait) return;
+  if (!args.refusedForGood) return;
   const options = otpPluginOptions(auth);
   const limits = requestLimits(options.rateLimiter, ctx, options.limits, options.allowedAttempts);
   await limits.holdWait({ email: args.email, purpose: args.purpose as OtpType }, args.identifier, args.code);

@@ -400,7 +400,7 @@ async function serveFromTrustedPage(
           ...(link ? { link } : {}),
         });
     if (failed) {
-      const dropped = { email: to, purpose: type, identifier, code, ...(cleanup ? { cleanup } : {}), liftWait: !isMailRefused(failed) };
+      const dropped = { email: to, purpose: type, identifier, code, ...(cleanup ? { cleanup } : {}), refusedForGood: isMailRefused(failed) };
       await ctx.runMutation(options.authRequest, { op: { kind: "undelivered", ...dropped } });
       return answer(failed);
     }

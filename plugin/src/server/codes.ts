@@ -29,7 +29,7 @@ export const triesOf = (value: string) => Number(value.slice(value.lastIndexOf("
 /** The code's form at rest in a stored code value, without its tries. */
 export const atRestOf = (value: string) => value.slice(0, value.lastIndexOf(":"));
 
-type CodeReader = Pick<AuthContext["adapter"], "findMany">;
+export type CodeReader = Pick<AuthContext["adapter"], "findMany">;
 
 /**
  * Every code kept under `identifier`, latest first, as Better Auth's check orders them (one at most:

@@ -14,12 +14,11 @@ import {
   type SchemaDefinition,
 } from "convex/server";
 import { v } from "convex/values";
-import type { Verification } from "better-auth";
 import type { OtpType } from "../mail/sender.js";
 import { asRecord, hasSignUpFields, parseSignUp, type SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import { USERNAME_FIELD } from "../shared/user-fields.js";
 import { invalidSignUpParams, pluginError, usernameTakenError } from "./answers.js";
-import { atRestOf, codeSubject, codesUnder, isLive, latestCode, triesOf, withAddress, type OtpStore } from "./codes.js";
+import { atRestOf, codeSubject, codesUnder, isLive, latestCode, triesOf, withAddress, type CodeReader, type OtpStore } from "./codes.js";
 import type { Budget, ResolvedLimits } from "./options.js";
 import type { PluginContext } from "./request.js";
 import { routeOf } from "./routes.js";
@@ -80,8 +79,6 @@ export const resendWaitTables = {
 
 type WaitDataModel = DataModelFromSchemaDefinition<SchemaDefinition<typeof resendWaitTables, true>>;
 
-/** Reads the latest code kept under an identifier (the request's own reads answer it again). */
-export type CodeLookup = (identifier: string) => Promise<Verification | null>;
 
 /** One budget of one subject in the rate limiter component. */
 export type Limit = { name: string; key: string; config: RateLimitConfig };
@@ -193,14 +190,14 @@ export function requestLimits(
      * The wait since the mailbox's last code for this purpose (any spelling of the mailbox): it holds
      * for `resendAfter` while that code can still be used, or its mail was refused for good. So it
      * ends by itself once the code is used, out of tries, expired, or its mail failed in a way that
-     * may pass (the code goes): nothing has to lift it. `codeOf` reads the code that started it.
+     * may pass (the code goes): nothing has to lift it. `codes` reads the code that started it.
      */
-    async waitFor(subject: MailboxPurpose, codeOf: CodeLookup): Promise<APIError | undefined> {
+    async waitFor(subject: MailboxPurpose, codes: CodeReader): Promise<APIError | undefined> {
       const wait = await waitOf(subject);
       const left = wait ? wait.until - Date.now() : 0;
       if (!wait || left <= 0) return undefined;
       if (wait.held) return rateLimited(left);
-      const code = await codeOf(wait.identifier);
+      const code = await latestCode(codes, wait.identifier);
       const started = code !== null && atRestOf(code.value) === wait.code;
       return started && isLive(code, allowedAttempts) ? rateLimited(left) : undefined;
     },
@@ -309,9 +306,8 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
     // This address's earlier codes, read once: the latest tells the wait when it started it.
     const { adapter } = ctx.context;
     const earlier = await codesUnder(adapter, subject.identifier);
-    const codeOf: CodeLookup = (identifier) =>
-      identifier === subject.identifier ? Promise.resolve(earlier[0] ?? null) : latestCode(adapter, identifier);
-    const refused = (await limits.waitFor(subject, codeOf)) ?? (await limits.spendMailbox(subject));
+    // The request's adapter answers the wait's look-up of this address's code from the read above.
+    const refused = (await limits.waitFor(subject, adapter)) ?? (await limits.spendMailbox(subject));
     if (refused) throw refused;
     for (const { id } of earlier) await adapter.delete({ model: "verification", where: [{ field: "id", value: id }] });
     return { context: { body: withAddress(ctx, subject.email) } };
@@ -324,7 +320,7 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
    * tries, charge failures and answer exactly as they would for a registered address, and the send
    * spent the same limits and started the same wait.
    */
-  const standIn = createAuthMiddleware(async (ctx) => {
+  const afterSend = createAuthMiddleware(async (ctx) => {
     const state = plugin.state();
     if (ctx.context.returned instanceof Error || !state) return;
     // The mail it owes names its code and mailbox (no need to look for the session again).
@@ -347,7 +343,7 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
 
   return {
     before: { matcher: onSendRoute, handler: spend },
-    after: { matcher: onSendRoute, handler: standIn },
+    after: { matcher: onSendRoute, handler: afterSend },
   };
 }
 
