@@ -78,6 +78,26 @@ export const resendWaitTables = {
 };
 
 type WaitDataModel = DataModelFromSchemaDefinition<SchemaDefinition<typeof resendWaitTables, true>>;
+type WaitDb = GenericMutationCtx<WaitDataModel>["db"];
+
+/** Whose wait a code starts: a mailbox, for one purpose. */
+export type MailboxPurpose = { email: string; purpose: OtpType };
+
+/** The key of a mailbox's wait for one purpose: every spelling of the mailbox shares it. */
+export const waitKey = ({ email, purpose }: MailboxPurpose) => `${purpose}:${canonicalMailbox(email)}`;
+
+const waitUnder = (db: WaitDb, key: string) =>
+  db.query("otpResendWaits").withIndex("by_mailbox", (q) => q.eq("mailbox", key)).unique();
+
+/**
+ * At a code's expiry, the wait under `key` goes if it is over: it can hold nothing any more, so
+ * the table keeps only waits that may still refuse a send. A later code's wait that is still on stays.
+ */
+export async function dropEndedWait(ctx: GenericMutationCtx<any>, key: string) {
+  const { db } = ctx as unknown as GenericMutationCtx<WaitDataModel>;
+  const wait = await waitUnder(db, key);
+  if (wait && wait.until <= Date.now()) await db.delete("otpResendWaits", wait._id);
+}
 
 
 /** One budget of one subject in the rate limiter component. */
@@ -114,8 +134,7 @@ function retryLater(code: "RATE_LIMITED" | "TOO_MANY_ATTEMPTS", retryAfterMs: nu
 }
 
 /** Whose limits a request spends: the mailbox it names, for a purpose, from a client IP. */
-export type LimitSubject = { email: string; purpose: OtpType; ip: string | null };
-type MailboxPurpose = Omit<LimitSubject, "ip">;
+export type LimitSubject = MailboxPurpose & { ip: string | null };
 
 /**
  * The abuse limits of one request, kept in the rate limiter component. Every call is a nested
@@ -131,13 +150,9 @@ export function requestLimits(
   limits: ResolvedLimits,
   allowedAttempts: number,
 ) {
-  const mailbox = ({ email, purpose }: MailboxPurpose) => `${purpose}:${canonicalMailbox(email)}`;
+  const mailbox = waitKey;
   const db = () => (ctx as unknown as GenericMutationCtx<WaitDataModel>).db;
-  const waitOf = (subject: MailboxPurpose) =>
-    db()
-      .query("otpResendWaits")
-      .withIndex("by_mailbox", (q) => q.eq("mailbox", mailbox(subject)))
-      .unique();
+  const waitOf = (subject: MailboxPurpose) => waitUnder(db(), mailbox(subject));
   const sendsPerEmail = (subject: LimitSubject): Limit => ({
     name: "otp-sends-per-email",
     key: mailbox(subject),
@@ -211,6 +226,12 @@ export function requestLimits(
       const row = { mailbox: mailbox(subject), identifier, code, until: Date.now() + limits.resendAfter * 1000, held: false };
       if (wait) await db().replace("otpResendWaits", wait._id, row);
       else await db().insert("otpResendWaits", row);
+    },
+
+    /** A used code's wait is over: the row that names it goes, so the table keeps only live waits. */
+    async endWait(subject: MailboxPurpose, identifier: string, code: string) {
+      const wait = await waitOf(subject);
+      if (wait && wait.identifier === identifier && wait.code === code) await db().delete("otpResendWaits", wait._id);
     },
 
     /** Keeps the wait of a code whose mail was refused for good, though the code goes. */
@@ -336,7 +357,7 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
         value: `${code}:0`,
         expiresAt: new Date(Date.now() + expiresIn * 1000),
       });
-      await plugin.scheduleCodeCleanup(subject.identifier);
+      await plugin.scheduleCodeCleanup(subject.identifier, subject);
     }
     await plugin.limits().startWait(subject, subject.identifier, code);
   });
@@ -392,7 +413,9 @@ export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginC
       const triesLeft = Math.max(0, allowedAttempts - triesOf(stored.value));
       throw new APIError(returned.status, { ...returned.body, triesLeft }, returned.headers);
     }
-    if (checked) await limits.forgiveFailures(checked.failures);
+    if (!checked) return;
+    await limits.forgiveFailures(checked.failures);
+    if (routeOf(ctx, routes)?.consumes) await limits.endWait(subject, subject.identifier, atRestOf(checked.code.value));
   });
 
   return {
