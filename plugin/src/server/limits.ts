@@ -1,6 +1,6 @@
 /**
  * The abuse limits: the mailbox they count by, the budgets kept in the rate limiter component, the
- * resend wait kept beside the codes (its app table), and the hooks that apply them (what a send
+ * resend waits and failure marks kept in app tables, and the hooks that apply them (what a send
  * spends before its code is stored, what a check reads before the comparison and charges after it).
  */
 import type { RateLimitConfig } from "@convex-dev/rate-limiter";
