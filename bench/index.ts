@@ -135,11 +135,16 @@ async function signUp(setup: Setup | Peer): Promise<Measured> {
   return { ms: elapsed, calls: setup.log.take() };
 }
 
-/** Runs `count` rounds of one sign-up on each setup, in order (A B C A B C …). */
+/**
+ * Runs `count` rounds of one sign-up on each setup, the order reversed every other round (A B C,
+ * C B A, …): no setup always runs right after the same other one, whose garbage it would collect.
+ */
 async function interleaved(setups: (Setup | Peer)[], count: number): Promise<Measured[][]> {
   const results: Measured[][] = setups.map(() => []);
+  const forward = [...setups.keys()];
+  const backward = [...forward].reverse();
   for (let round = 0; round < count; round++) {
-    for (const [i, setup] of setups.entries()) results[i].push(await signUp(setup));
+    for (const i of round % 2 === 0 ? forward : backward) results[i].push(await signUp(setups[i]));
   }
   return results;
 }

@@ -19,7 +19,7 @@ describe("onboarding that fails", () => {
     expect(markers).toEqual([]);
     // No welcome mail: only the cleanup of the code, which the failed sign-up left usable.
     const jobs = await t.run((ctx) => ctx.db.system.query("_scheduled_functions").collect());
-    expect(jobs.map((job) => job.args[0])).toEqual([{ op: { kind: "expireCode", identifier: "sign-in-otp-ann@example.com" } }]);
+    expect(jobs.map((job) => job.args[0])).toEqual([{ op: { kind: "expireCode", identifier: "sign-in-otp-ann@example.com", wait: "sign-in:ann@example.com" } }]);
   });
 
   it("answers ONBOARDING_FAILED as JSON, not a bare 500, when a step fails unexpectedly", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureMail } from "convex-otp-onboarding/test";
+import { internal } from "./_generated/api";
 import { json, setup, strayProfile } from "./test.setup";
 
 const SIGN_IN = "/sign-in/email-otp";
@@ -66,6 +67,31 @@ describe("sending codes", { timeout: 30_000 }, () => {
     const otp = auth.lastOtp("ann@example.com");
     expect((await auth.post(SIGN_IN, { email: "ann@example.com", otp })).status).toBe(200);
     expect((await auth.sendOtp("ann@example.com")).status).toBe(200);
+  });
+
+  it("keeps no resend wait behind once its code is used, or has expired unused", async () => {
+    const { t, auth } = setup();
+    const waits = () => t.run((ctx) => ctx.db.query("otpResendWaits").collect());
+    await auth.signUp({ email: "ann@example.com", username: "ann" });
+    expect(await waits()).toEqual([]);
+
+    await auth.sendOtp("bob@example.com");
+    expect(await waits()).toHaveLength(1);
+    // The code's scheduled cleanup, once it has expired (convex-test's timers are real: run it now).
+    later(301);
+    const jobs = await t.run((ctx) => ctx.db.system.query("_scheduled_functions").collect());
+    const expiry = jobs.map((job) => job.args[0]).find((args) => args.op?.identifier === "sign-in-otp-bob@example.com");
+    expect(expiry.op.kind).toBe("expireCode");
+    await t.mutation(internal.auth.authRequest, expiry);
+    expect(await waits()).toEqual([]);
+    // A wait that is still on stays: the cleanup of an older code leaves a newer one's wait alone.
+    await auth.sendOtp("bob@example.com");
+    await t.mutation(internal.auth.authRequest, expiry);
+    expect(await waits()).toHaveLength(1);
+    await expectRateLimited(await auth.sendOtp("bob@example.com"));
+    // A cleanup scheduled by 0.2.0 names no wait: it still runs, and leaves the waits alone.
+    await t.mutation(internal.auth.authRequest, { op: { kind: "expireCode", identifier: "sign-in-otp-bob@example.com" } });
+    expect(await waits()).toHaveLength(1);
   });
 
   it("sends at most 10 codes an hour to one email, and a refused double-click does not count", async () => {

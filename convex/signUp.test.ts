@@ -87,7 +87,7 @@ describe("sign-up by email code", () => {
     await auth.signUp({ email: "ann@example.com", username: "ann" });
     const jobs = await t.run((ctx) => ctx.db.system.query("_scheduled_functions").collect());
     expect(jobs.map((job) => [job.name, job.args[0]])).toEqual([
-      ["auth:authRequest", { op: { kind: "expireCode", identifier: "sign-in-otp-ann@example.com" } }],
+      ["auth:authRequest", { op: { kind: "expireCode", identifier: "sign-in-otp-ann@example.com", wait: "sign-in:ann@example.com" } }],
       ["welcome:send", { email: "ann@example.com", username: "ann" }],
     ]);
   });

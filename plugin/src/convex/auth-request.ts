@@ -15,7 +15,7 @@ import { ConvexError, v, type Infer } from "convex/values";
 import type { OtpType } from "../mail/sender.js";
 import { pluginError, RollBack } from "../server/answers.js";
 import { atRestOf } from "../server/codes.js";
-import { requestLimits } from "../server/limits.js";
+import { dropEndedWait, requestLimits } from "../server/limits.js";
 import { resolveOptions, type OtpOnboardingOptions } from "../server/options.js";
 import { withRequestState, type RequestState } from "../server/request.js";
 import { codedErrorData } from "../shared/convex-error.js";
@@ -99,9 +99,11 @@ const operation = v.union(
     /** Whether the provider refused the mail for good: the mailbox's wait then holds without the code. */
     refusedForGood: v.boolean(),
   }),
-  v.object({ kind: v.literal("expireCode"), identifier: v.string() }),
+  // `wait`: the key of the wait the code started (jobs scheduled by 0.2.0 have none).
+  v.object({ kind: v.literal("expireCode"), identifier: v.string(), wait: v.optional(v.string()) }),
 );
 type Operation = Infer<typeof operation>;
+type ExpireCode = Extract<Operation, { kind: "expireCode" }>;
 
 /** The auth mutation's arguments (Convex takes an object). */
 export const authRequestArgs = { op: operation };
@@ -205,8 +207,8 @@ async function dropUndelivered(
   await limits.holdWait({ email: args.email, purpose: args.purpose as OtpType }, args.identifier, args.code);
 }
 
-/** The scheduled cleanup of a code once it has expired (if it was not used before). */
-async function expireCode(ctx: GenericMutationCtx<any>, identifier: string, createAuth: CreateAuth) {
+/** The scheduled cleanup of a code once it has expired (if it was not used before), and of its ended wait. */
+async function expireCode(ctx: GenericMutationCtx<any>, { identifier, wait }: ExpireCode, createAuth: CreateAuth) {
   const { adapter } = await databaseOf(createAuth(ctx));
   await adapter.deleteMany({
     model: "verification",
@@ -215,6 +217,7 @@ async function expireCode(ctx: GenericMutationCtx<any>, identifier: string, crea
       { field: "expiresAt", value: new Date(), operator: "lte" },
     ],
   });
+  if (wait) await dropEndedWait(ctx, wait);
 }
 
 /**
@@ -237,7 +240,7 @@ export function authRequestMutation(
     handler: async (ctx, { op }): Promise<AuthRequestResult> => {
       if (op.kind === "request") return await runRequest(ctx, op, createAuth);
       if (op.kind === "undelivered") await dropUndelivered(ctx, op, createAuth);
-      else await expireCode(ctx, op.identifier, createAuth);
+      else await expireCode(ctx, op, createAuth);
       return null;
     },
   });

@@ -10,7 +10,7 @@ import {
 } from "convex/server";
 import { v, type GenericId, type Infer } from "convex/values";
 import { codedErrorData } from "../shared/convex-error.js";
-import { resendWaitTables } from "../server/limits.js";
+import { limitTables } from "../server/limits.js";
 import { onboardingError } from "./errors.js";
 import { claimRedeemedInvite, type RedeemedInvite } from "./sign-up-policy.js";
 
@@ -22,8 +22,8 @@ export const onboardingFields = {
 };
 
 /**
- * Tables the plugin needs in the app's schema: the onboarding's once-markers, and each mailbox's
- * resend wait (kept beside the codes, read and written in the auth request's own transaction).
+ * Tables the plugin needs in the app's schema: the onboarding's once-markers, each mailbox's resend
+ * wait and its last failure (read and written in the auth request's own transaction).
  *
  * ```ts
  * export default defineSchema({ ...onboardingTables, profiles: defineTable({ ... }) });
@@ -31,7 +31,7 @@ export const onboardingFields = {
  */
 export const onboardingTables = {
   onboardings: defineTable(onboardingFields).index("by_userId", ["userId"]),
-  ...resendWaitTables,
+  ...limitTables,
 };
 
 /** Whether, when and at which version a user was onboarded. */

@@ -60,6 +60,7 @@ export function accountActions<Fields extends SignUpFieldsSchema>(plugin: Plugin
     }
     await internalAdapter.deleteVerificationByIdentifier(subject.identifier);
     await limits.forgiveFailures(failures);
+    await limits.endWait(subject, subject.identifier, stored);
   }
 
   /**
@@ -108,7 +109,7 @@ export function accountActions<Fields extends SignUpFieldsSchema>(plugin: Plugin
         value: `${code}:0`,
         expiresAt: new Date(Date.now() + expiresIn * 1000),
       });
-      const cleanup = await plugin.scheduleCodeCleanup(identifier);
+      const cleanup = await plugin.scheduleCodeCleanup(identifier, { email, purpose: type });
       state.mail = { to: email, type, identifier, code, ...(cleanup ? { cleanup } : {}) };
       return ctx.json({ success: true });
     },

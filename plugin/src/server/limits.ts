@@ -1,6 +1,6 @@
 /**
  * The abuse limits: the mailbox they count by, the budgets kept in the rate limiter component, the
- * resend wait kept beside the codes (its app table), and the hooks that apply them (what a send
+ * resend waits and failure marks kept in app tables, and the hooks that apply them (what a send
  * spends before its code is stored, what a check reads before the comparison and charges after it).
  */
 import type { RateLimitConfig } from "@convex-dev/rate-limiter";
@@ -60,7 +60,7 @@ export function canonicalMailbox(email: string): string {
  * the app's schema with `onboardingTables`: the auth mutation reads and writes it directly, in the
  * request's transaction, with no call to a component.
  */
-export const resendWaitTables = {
+export const limitTables = {
   otpResendWaits: defineTable({
     /** `<purpose>:<canonical mailbox>`: every spelling of the mailbox shares one wait. */
     mailbox: v.string(),
@@ -75,9 +75,40 @@ export const resendWaitTables = {
      */
     held: v.boolean(),
   }).index("by_mailbox", ["mailbox"]),
+  /**
+   * When a mailbox was last charged a failure. Its failure budgets (in the rate limiter component)
+   * can hold failures only within their longest window after that: a check of a mailbox with no
+   * failure since reads this row alone, not the budgets (two calls to the component fewer).
+   */
+  otpFailureMarks: defineTable({
+    /** The canonical mailbox, as the failure budgets are keyed. */
+    mailbox: v.string(),
+    /** The last failure charged to it (ms since the epoch). */
+    lastAt: v.number(),
+  }).index("by_mailbox", ["mailbox"]),
 };
 
-type WaitDataModel = DataModelFromSchemaDefinition<SchemaDefinition<typeof resendWaitTables, true>>;
+type LimitDataModel = DataModelFromSchemaDefinition<SchemaDefinition<typeof limitTables, true>>;
+type LimitDb = GenericMutationCtx<LimitDataModel>["db"];
+
+/** Whose wait a code starts: a mailbox, for one purpose. */
+export type MailboxPurpose = { email: string; purpose: OtpType };
+
+/** The key of a mailbox's wait for one purpose: every spelling of the mailbox shares it. */
+export const waitKey = ({ email, purpose }: MailboxPurpose) => `${purpose}:${canonicalMailbox(email)}`;
+
+const waitUnder = (db: LimitDb, key: string) =>
+  db.query("otpResendWaits").withIndex("by_mailbox", (q) => q.eq("mailbox", key)).unique();
+
+/**
+ * At a code's expiry, the wait under `key` goes if it is over: it can hold nothing any more, so
+ * the table keeps only waits that may still refuse a send. A later code's wait that is still on stays.
+ */
+export async function dropEndedWait(ctx: GenericMutationCtx<any>, key: string) {
+  const { db } = ctx as unknown as GenericMutationCtx<LimitDataModel>;
+  const wait = await waitUnder(db, key);
+  if (wait && wait.until <= Date.now()) await db.delete("otpResendWaits", wait._id);
+}
 
 
 /** One budget of one subject in the rate limiter component. */
@@ -114,8 +145,7 @@ function retryLater(code: "RATE_LIMITED" | "TOO_MANY_ATTEMPTS", retryAfterMs: nu
 }
 
 /** Whose limits a request spends: the mailbox it names, for a purpose, from a client IP. */
-export type LimitSubject = { email: string; purpose: OtpType; ip: string | null };
-type MailboxPurpose = Omit<LimitSubject, "ip">;
+export type LimitSubject = MailboxPurpose & { ip: string | null };
 
 /**
  * The abuse limits of one request, kept in the rate limiter component. Every call is a nested
@@ -131,13 +161,9 @@ export function requestLimits(
   limits: ResolvedLimits,
   allowedAttempts: number,
 ) {
-  const mailbox = ({ email, purpose }: MailboxPurpose) => `${purpose}:${canonicalMailbox(email)}`;
-  const db = () => (ctx as unknown as GenericMutationCtx<WaitDataModel>).db;
-  const waitOf = (subject: MailboxPurpose) =>
-    db()
-      .query("otpResendWaits")
-      .withIndex("by_mailbox", (q) => q.eq("mailbox", mailbox(subject)))
-      .unique();
+  const mailbox = waitKey;
+  const db = () => (ctx as unknown as GenericMutationCtx<LimitDataModel>).db;
+  const waitOf = (subject: MailboxPurpose) => waitUnder(db(), mailbox(subject));
   const sendsPerEmail = (subject: LimitSubject): Limit => ({
     name: "otp-sends-per-email",
     key: mailbox(subject),
@@ -160,6 +186,11 @@ export function requestLimits(
           key: canonicalMailbox(email),
           config: failureWindow(limits.failuresPerEmailFromUnknownIps),
         };
+  // A budget can hold a failure for its window after it: the mark is read for the longest one.
+  const failureMemory =
+    1000 * Math.max(limits.failuresPerEmailAndIp.window, limits.failuresPerEmailFromUnknownIps.window, limits.failuresPerEmail.window);
+  const markOf = ({ email }: LimitSubject) =>
+    db().query("otpFailureMarks").withIndex("by_mailbox", (q) => q.eq("mailbox", canonicalMailbox(email))).unique();
   const failuresOfMailbox = ({ email }: LimitSubject): Limit => ({
     name: "otp-failures-per-email",
     key: canonicalMailbox(email),
@@ -213,6 +244,12 @@ export function requestLimits(
       else await db().insert("otpResendWaits", row);
     },
 
+    /** A used code's wait is over: the row that names it goes, so the table keeps only live waits. */
+    async endWait(subject: MailboxPurpose, identifier: string, code: string) {
+      const wait = await waitOf(subject);
+      if (wait && wait.identifier === identifier && wait.code === code) await db().delete("otpResendWaits", wait._id);
+    },
+
     /** Keeps the wait of a code whose mail was refused for good, though the code goes. */
     async holdWait(subject: MailboxPurpose, identifier: string, code: string) {
       const wait = await waitOf(subject);
@@ -226,10 +263,14 @@ export function requestLimits(
      *
      * Both are read, whatever the other holds: a right code forgives the budgets of the IP it came
      * from and the ceiling, never another IP's, so an IP's budget may hold failures while the
-     * ceiling is clean (an attacker's, after the owner signed in). A parallel charge writes a row
-     * read here, so Convex runs this request again after it.
+     * ceiling is clean (an attacker's, after the owner signed in). Neither is read when the
+     * mailbox's failure mark says no failure was charged to it within the longest window: no budget
+     * can hold one then. A parallel charge writes the mark (and the rows) read here, so Convex runs
+     * this request again after it.
      */
     async checkFailures(subject: LimitSubject): Promise<FailureCheck> {
+      const mark = await markOf(subject);
+      if (!mark || mark.lastAt + failureMemory <= Date.now()) return { charged: [] };
       const read = async (limit: Limit) => {
         const { ts } = await ctx.runQuery(lib.getValue, { name: limit.name, key: limit.key, config: limit.config });
         return { limit, ts };
@@ -248,10 +289,14 @@ export function requestLimits(
       return refusal ? { refusal, charged } : { charged };
     },
 
-    /** One failure, from this IP's budget for the mailbox and from the mailbox's ceiling. */
+    /** One failure, from this IP's budget for the mailbox and from the mailbox's ceiling, and its mark. */
     async chargeFailure(subject: LimitSubject) {
       await spend(failuresFromIp(subject));
       await spend(failuresOfMailbox(subject));
+      const mark = await markOf(subject);
+      const lastAt = Date.now();
+      if (mark) await db().patch("otpFailureMarks", mark._id, { lastAt });
+      else await db().insert("otpFailureMarks", { mailbox: canonicalMailbox(subject.email), lastAt });
     },
 
     /** After a right code: the earlier failures the check found are forgiven. */
@@ -336,7 +381,7 @@ export function sendLimits<Fields extends SignUpFieldsSchema>(plugin: PluginCont
         value: `${code}:0`,
         expiresAt: new Date(Date.now() + expiresIn * 1000),
       });
-      await plugin.scheduleCodeCleanup(subject.identifier);
+      await plugin.scheduleCodeCleanup(subject.identifier, subject);
     }
     await plugin.limits().startWait(subject, subject.identifier, code);
   });
@@ -392,7 +437,9 @@ export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginC
       const triesLeft = Math.max(0, allowedAttempts - triesOf(stored.value));
       throw new APIError(returned.status, { ...returned.body, triesLeft }, returned.headers);
     }
-    if (checked) await limits.forgiveFailures(checked.failures);
+    if (!checked) return;
+    await limits.forgiveFailures(checked.failures);
+    if (routeOf(ctx, routes)?.consumes) await limits.endWait(subject, subject.identifier, atRestOf(checked.code.value));
   });
 
   return {

@@ -178,7 +178,7 @@ export function otpOnboarding<Fields extends SignUpFieldsSchema>(options: OtpOnb
       const current = type === "change-email" ? (await getSessionFromCtx(ctx))?.user.email.toLowerCase() : undefined;
       const identifier = codeIdentifier(type, email, current);
       if (!state.storedCode) throw new Error("convex-otp-onboarding: a code was sent before it was stored");
-      const cleanup = await plugin.scheduleCodeCleanup(identifier);
+      const cleanup = await plugin.scheduleCodeCleanup(identifier, { email, purpose: type });
       // A review account's fixed code is never mailed; an address the sign-up policy does not
       // admit is mailed a notice instead of its code.
       if (policy.fixedCode(email, type)) state.silent = true;

@@ -13,7 +13,7 @@ import { makeFunctionReference, type GenericMutationCtx } from "convex/server";
 import type { GenericId } from "convex/values";
 import type { OtpType } from "../mail/sender.js";
 import type { SignUpFieldsSchema } from "../shared/sign-up-schema.js";
-import { requestLimits, type FailureCheck } from "./limits.js";
+import { requestLimits, waitKey, type FailureCheck, type MailboxPurpose } from "./limits.js";
 import type { ResolvedOptions } from "./options.js";
 
 /** A scheduled function's id, as `ctx.scheduler` returns it. */
@@ -92,13 +92,16 @@ export function pluginContext<Fields extends SignUpFieldsSchema>(options: Resolv
     state: () => requestStateOf(options.ctx),
     /** The request's limits, kept in the rate limiter component within the request's transaction. */
     limits: () => requestLimits(options.rateLimiter, options.ctx as GenericMutationCtx<any>, options.limits, options.allowedAttempts),
-    /** Schedules the deletion of the code kept under `identifier` once it has expired; its job. */
-    async scheduleCodeCleanup(identifier: string): Promise<ScheduledJob | undefined> {
+    /**
+     * Schedules the deletion of the code kept under `identifier` once it has expired, with the wait
+     * it started for `subject` if that is over by then; its job.
+     */
+    async scheduleCodeCleanup(identifier: string, subject: MailboxPurpose): Promise<ScheduledJob | undefined> {
       const self = requestStateOf(options.ctx)?.self;
       const { scheduler } = options.ctx as GenericMutationCtx<any>;
       if (!self || !scheduler) return undefined;
       const expired = Date.now() + (options.expiresIn + 1) * 1000;
-      return await scheduler.runAt(expired, makeFunctionReference<"mutation">(self), { op: { kind: "expireCode", identifier } });
+      return await scheduler.runAt(expired, makeFunctionReference<"mutation">(self), { op: { kind: "expireCode", identifier, wait: waitKey(subject) } });
     },
   };
 }
