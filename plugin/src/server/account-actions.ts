@@ -10,7 +10,7 @@ import { APIError } from "better-auth/api";
 import * as z from "zod";
 import { asRecord, type SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import { pluginError } from "./answers.js";
-import { codeIdentifier, latestCode, triesOf, type CodeSubject, type OtpStore } from "./codes.js";
+import { atRestOf, codeIdentifier, latestCode, triesOf, type CodeSubject, type OtpStore } from "./codes.js";
 import { requestSession, type PluginContext } from "./request.js";
 import { FRESH_CODE_ACTIONS, type FreshCodeAction } from "./routes.js";
 import type { FreshCodePurpose } from "../mail/sender.js";
@@ -51,9 +51,9 @@ export function accountActions<Fields extends SignUpFieldsSchema>(plugin: Plugin
     }
     const failures = await limits.checkFailures(subject);
     if (failures.refusal) throw failures.refusal;
-    const stored = code.value.slice(0, code.value.lastIndexOf(":"));
+    const stored = atRestOf(code.value);
     if (!(await store.matches(stored, otp))) {
-      await limits.chargeFailure(subject);
+      await limits.chargeFailure(subject, failures);
       await internalAdapter.updateVerificationByIdentifier(subject.identifier, { value: `${stored}:${tries + 1}` });
       const triesLeft = Math.max(0, allowedAttempts - tries - 1);
       throw codeRefusal("INVALID_OTP", { triesLeft });

@@ -15,8 +15,6 @@ describe("codes at rest", () => {
   it("keeps the form codes and invites were stored in: HMAC-SHA-256 under HMAC(secret, label), base64url", async () => {
     const key = createHmac("sha256", SECRET).update("convex-otp-onboarding/otp-at-rest/v1").digest();
     const expected = createHmac("sha256", key).update("123456").digest("base64url");
-    // Twice: the second hash uses the key derived by the first.
-    expect(await keyedOtpHash(SECRET, "123456")).toBe(expected);
     expect(await keyedOtpHash(SECRET, "123456")).toBe(expected);
   });
 

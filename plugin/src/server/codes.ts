@@ -106,7 +106,8 @@ export function withAddress(ctx: HookEndpointContext, email: string): Record<str
 export type OtpStorage = "keyed-hash" | "encrypted";
 
 const KEY_LABEL = "convex-otp-onboarding/otp-at-rest/v1";
-const utf8 = (text: string) => new TextEncoder().encode(text);
+const encoder = new TextEncoder();
+const utf8 = (text: string) => encoder.encode(text);
 
 function base64Url(bytes: Uint8Array) {
   let binary = "";

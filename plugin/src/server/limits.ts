@@ -13,7 +13,7 @@ import {
   type GenericMutationCtx,
   type SchemaDefinition,
 } from "convex/server";
-import { v } from "convex/values";
+import { v, type GenericId } from "convex/values";
 import type { OtpType } from "../mail/sender.js";
 import { asRecord, hasSignUpFields, parseSignUp, type SignUpFieldsSchema } from "../shared/sign-up-schema.js";
 import { USERNAME_FIELD } from "../shared/user-fields.js";
@@ -116,9 +116,10 @@ export type Limit = { name: string; key: string; config: RateLimitConfig };
 
 /**
  * What a check read of a mailbox's failure budgets before the comparison: the refusal if one is
- * spent, and the budgets that hold earlier failures (what a right code forgives).
+ * spent, the budgets that hold earlier failures (what a right code forgives), and the mailbox's
+ * failure mark if it has one (what a wrong code updates).
  */
-export type FailureCheck = { refusal?: APIError; charged: Limit[] };
+export type FailureCheck = { refusal?: APIError; charged: Limit[]; mark?: GenericId<"otpFailureMarks"> };
 
 const tokenBucket = ({ max, window }: Budget): RateLimitConfig => ({
   kind: "token bucket",
@@ -161,12 +162,16 @@ export function requestLimits(
   limits: ResolvedLimits,
   allowedAttempts: number,
 ) {
-  const mailbox = waitKey;
   const db = () => (ctx as unknown as GenericMutationCtx<LimitDataModel>).db;
-  const waitOf = (subject: MailboxPurpose) => waitUnder(db(), mailbox(subject));
+  const waitOf = (subject: MailboxPurpose) => waitUnder(db(), waitKey(subject));
+  /** The mailbox's wait, if the code kept under `identifier` (`code`: its form at rest) started it. */
+  const waitStartedBy = async (subject: MailboxPurpose, identifier: string, code: string) => {
+    const wait = await waitOf(subject);
+    return wait && wait.identifier === identifier && wait.code === code ? wait : null;
+  };
   const sendsPerEmail = (subject: LimitSubject): Limit => ({
     name: "otp-sends-per-email",
-    key: mailbox(subject),
+    key: waitKey(subject),
     config: tokenBucket(limits.sendsPerEmail),
   });
   // A client with no known IP never skips a per-IP budget: every such client shares a stricter one.
@@ -239,21 +244,21 @@ export function requestLimits(
     /** Starts the mailbox's wait with the code just stored under `identifier` (`code`: its form at rest). */
     async startWait(subject: MailboxPurpose, identifier: string, code: string) {
       const wait = await waitOf(subject);
-      const row = { mailbox: mailbox(subject), identifier, code, until: Date.now() + limits.resendAfter * 1000, held: false };
+      const row = { mailbox: waitKey(subject), identifier, code, until: Date.now() + limits.resendAfter * 1000, held: false };
       if (wait) await db().replace("otpResendWaits", wait._id, row);
       else await db().insert("otpResendWaits", row);
     },
 
     /** A used code's wait is over: the row that names it goes, so the table keeps only live waits. */
     async endWait(subject: MailboxPurpose, identifier: string, code: string) {
-      const wait = await waitOf(subject);
-      if (wait && wait.identifier === identifier && wait.code === code) await db().delete("otpResendWaits", wait._id);
+      const wait = await waitStartedBy(subject, identifier, code);
+      if (wait) await db().delete("otpResendWaits", wait._id);
     },
 
     /** Keeps the wait of a code whose mail was refused for good, though the code goes. */
     async holdWait(subject: MailboxPurpose, identifier: string, code: string) {
-      const wait = await waitOf(subject);
-      if (wait && wait.identifier === identifier && wait.code === code) await db().patch("otpResendWaits", wait._id, { held: true });
+      const wait = await waitStartedBy(subject, identifier, code);
+      if (wait) await db().patch("otpResendWaits", wait._id, { held: true });
     },
 
     /**
@@ -270,7 +275,8 @@ export function requestLimits(
      */
     async checkFailures(subject: LimitSubject): Promise<FailureCheck> {
       const mark = await markOf(subject);
-      if (!mark || mark.lastAt + failureMemory <= Date.now()) return { charged: [] };
+      if (!mark) return { charged: [] };
+      if (mark.lastAt + failureMemory <= Date.now()) return { charged: [], mark: mark._id };
       const read = async (limit: Limit) => {
         const { ts } = await ctx.runQuery(lib.getValue, { name: limit.name, key: limit.key, config: limit.config });
         return { limit, ts };
@@ -286,16 +292,18 @@ export function requestLimits(
         const room = await ctx.runQuery(lib.checkRateLimit, { name: limit.name, key: limit.key, config: limit.config });
         if (!room.ok) refusal ??= tooManyAttempts(room.retryAfter);
       }
-      return refusal ? { refusal, charged } : { charged };
+      return refusal ? { refusal, charged, mark: mark._id } : { charged, mark: mark._id };
     },
 
-    /** One failure, from this IP's budget for the mailbox and from the mailbox's ceiling, and its mark. */
-    async chargeFailure(subject: LimitSubject) {
+    /**
+     * One failure, from this IP's budget for the mailbox and from the mailbox's ceiling, and on its
+     * mark (the one `check` read before the comparison, in this transaction).
+     */
+    async chargeFailure(subject: LimitSubject, { mark }: FailureCheck) {
       await spend(failuresFromIp(subject));
       await spend(failuresOfMailbox(subject));
-      const mark = await markOf(subject);
       const lastAt = Date.now();
-      if (mark) await db().patch("otpFailureMarks", mark._id, { lastAt });
+      if (mark) await db().patch("otpFailureMarks", mark, { lastAt });
       else await db().insert("otpFailureMarks", { mailbox: canonicalMailbox(subject.email), lastAt });
     },
 
@@ -430,7 +438,7 @@ export function failureBudget<Fields extends SignUpFieldsSchema>(plugin: PluginC
     const limits = plugin.limits();
     const checked = plugin.state()?.checked;
     if (returned instanceof Error || (returned instanceof Response && !returned.ok)) {
-      if (checked) await limits.chargeFailure(subject);
+      if (checked) await limits.chargeFailure(subject, checked.failures);
       if (!(returned instanceof APIError) || returned.body?.code !== "INVALID_OTP") return;
       const stored = await latestCode(ctx.context.adapter, subject.identifier);
       if (!stored) return;
